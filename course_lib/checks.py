@@ -1,0 +1,94 @@
+"""Checks behind the visible and hidden tests of the exercises.
+
+Each raises ``ExerciseError`` (an ``AssertionError``, so nbgrader counts it as a
+failed test) with a sentence a learner can act on, or returns quietly.
+"""
+from __future__ import annotations
+
+import torch
+
+
+class ExerciseError(AssertionError):
+    """The exercise's answer is not right yet; the message says what is wrong."""
+
+
+def _fail(message: str, hint: str | None):
+    raise ExerciseError(message + (f" Hint: {hint}" if hint else ""))
+
+
+def check_tensor(value, name: str, hint: str | None = None) -> torch.Tensor:
+    """``value`` is a tensor without NaN or infinity."""
+    if value is None:
+        _fail(f"`{name}` is None: did the function forget to `return` it?", hint)
+    if not torch.is_tensor(value):
+        _fail(f"`{name}` should be a torch.Tensor but is a {type(value).__name__}.", hint)
+    if value.is_floating_point() and not torch.isfinite(value).all():
+        _fail(f"`{name}` contains NaN or infinite values.", hint)
+    return value
+
+
+def check_shape(value, shape, name: str, hint: str | None = None) -> None:
+    """``value`` is a tensor of exactly ``shape``."""
+    check_tensor(value, name, hint)
+    if tuple(value.shape) != tuple(shape):
+        _fail(f"`{name}` should have shape {tuple(shape)} but has shape {tuple(value.shape)}.", hint)
+
+
+def check_range(value, low: float, high: float, name: str, hint: str | None = None) -> None:
+    """Every entry of ``value`` lies in [low, high]."""
+    check_tensor(value, name, hint)
+    lo, hi = value.min().item(), value.max().item()
+    if lo < low or hi > high:
+        _fail(f"`{name}` should lie in [{low}, {high}] but ranges over [{lo:.4g}, {hi:.4g}].", hint)
+
+
+def check_close(actual, expected, name: str, atol: float = 1e-5, rtol: float = 1e-4,
+                hint: str | None = None) -> None:
+    """``actual`` equals ``expected`` within tolerance (numbers or tensors)."""
+    if not torch.is_tensor(actual):
+        if isinstance(actual, (int, float)) and not isinstance(actual, bool):
+            actual = torch.tensor(float(actual))
+        else:
+            check_tensor(actual, name, hint)
+    expected = torch.as_tensor(expected, dtype=actual.dtype if actual.is_floating_point() else None)
+    check_tensor(actual, name, hint)
+    if actual.shape != expected.shape:
+        _fail(f"`{name}` should have shape {tuple(expected.shape)} but has shape {tuple(actual.shape)}.", hint)
+    actual, expected = actual.detach().cpu().double(), expected.detach().cpu().double()
+    if not torch.allclose(actual, expected, atol=atol, rtol=rtol):
+        err = (actual - expected).abs().max().item()
+        shown = f"{actual.item():.6g}, expected {expected.item():.6g}" if actual.numel() == 1 else \
+            f"values that differ from the expected ones by up to {err:.3g}"
+        _fail(f"`{name}` is not right: got {shown}.", hint)
+
+
+def check_scalar(value, name: str, hint: str | None = None) -> float:
+    """``value`` is a single finite number (a Python float or a 0-dim tensor); returns it."""
+    if torch.is_tensor(value):
+        if value.numel() != 1:
+            _fail(f"`{name}` should be one number but is a tensor of shape {tuple(value.shape)}: "
+                  f"reduce it with .mean() or .sum().", hint)
+        value = value.item()
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        _fail(f"`{name}` should be a number but is a {type(value).__name__}.", hint)
+    if value != value or value in (float("inf"), float("-inf")):
+        _fail(f"`{name}` is {value}.", hint)
+    return float(value)
+
+
+def check_grad_flow(output: torch.Tensor, inputs: dict, name: str, hint: str | None = None) -> None:
+    """Back-propagating ``output.sum()`` gives a non-zero gradient to every tensor in ``inputs``."""
+    check_tensor(output, name, hint)
+    if not output.requires_grad:
+        _fail(f"`{name}` carries no gradient: it was computed without autograd "
+              f"(e.g. under torch.no_grad(), with .detach(), or from a fresh tensor).", hint)
+    tensors = list(inputs.values())
+    grads = torch.autograd.grad(output.sum(), tensors, allow_unused=True, retain_graph=True)
+    for input_name, grad in zip(inputs, grads):
+        if grad is None or not torch.any(grad != 0):
+            _fail(f"no gradient reaches `{input_name}` from `{name}`, so training could not change it.", hint)
+
+
+def passed(what: str) -> None:
+    """Tell the learner a check passed."""
+    print(f"\u2714 {what}")

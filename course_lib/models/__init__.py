@@ -1,0 +1,4 @@
+"""Reference models of the course."""
+from .ae import Autoencoder, conv_autoencoder
+
+__all__ = ["Autoencoder", "conv_autoencoder"]

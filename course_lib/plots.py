@@ -1,0 +1,102 @@
+"""Pictures used across the course.
+
+Each function draws one figure and shows it; with ``show=False`` it returns the
+figure instead (for tests, or to save it), so a notebook never shows a plot twice.
+"""
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import torch
+from torchvision.utils import make_grid
+
+
+def _done(fig, show: bool):
+    if not show:
+        return fig
+    plt.show()
+    return None
+
+
+def show_images(images, nrow: int = 8, title: str | None = None, size: float = 1.0, show: bool = True):
+    """A grid of (N, 1, H, W) images in [0, 1]."""
+    images = torch.as_tensor(images).detach().cpu().float()
+    grid = make_grid(images.clamp(0, 1), nrow=nrow, padding=2, pad_value=0.5)
+    rows = (len(images) + nrow - 1) // nrow
+    fig, ax = plt.subplots(figsize=(size * min(nrow, len(images)), size * rows + (0.4 if title else 0)))
+    ax.imshow(grid.permute(1, 2, 0).numpy(), cmap="gray", vmin=0, vmax=1)
+    ax.set_axis_off()
+    if title:
+        ax.set_title(title)
+    return _done(fig, show)
+
+
+def show_reconstructions(x, x_hat, n: int = 10, title: str = "top: input   bottom: reconstruction",
+                         show: bool = True):
+    """Originals above their reconstructions."""
+    pairs = torch.cat([torch.as_tensor(x)[:n], torch.as_tensor(x_hat)[:n]])
+    return show_images(pairs, nrow=min(n, len(x)), title=title, show=show)
+
+
+def show_strip(images, labels=None, title: str | None = None, show: bool = True):
+    """One row of images, e.g. an interpolation, with an optional caption under each."""
+    images = torch.as_tensor(images).detach().cpu()
+    fig, axes = plt.subplots(1, len(images), figsize=(1.1 * len(images), 1.5 if labels is not None else 1.2))
+    for i, ax in enumerate(axes if len(images) > 1 else [axes]):
+        ax.imshow(images[i, 0], cmap="gray", vmin=0, vmax=1)
+        ax.set_axis_off()
+        if labels is not None:
+            ax.set_title(str(labels[i]), fontsize=8)
+    if title:
+        fig.suptitle(title)
+    return _done(fig, show)
+
+
+def plot_history(history, keys=None, title: str = "training", show: bool = True):
+    """Loss curves per step (thin) with a moving average (thick)."""
+    steps = history.steps if hasattr(history, "steps") else history
+    keys = keys or list(steps)
+    fig, ax = plt.subplots(figsize=(6, 3.2))
+    for key in keys:
+        values = torch.tensor(steps[key], dtype=torch.float64)
+        k = max(1, len(values) // 20)
+        smooth = values.unfold(0, k, 1).mean(1) if len(values) >= k else values
+        line, = ax.plot(values, alpha=0.3, lw=0.8)
+        ax.plot(range(k - 1, k - 1 + len(smooth)), smooth, color=line.get_color(), label=key)
+    ax.set_xlabel("step")
+    ax.set_ylabel("loss")
+    ax.set_title(title)
+    ax.legend()
+    fig.tight_layout()
+    return _done(fig, show)
+
+
+def plot_curves(x, curves: dict, xlabel: str, ylabel: str, title: str = "", logx: bool = False,
+                logy: bool = False, show: bool = True):
+    """Several named y-series over the same x (e.g. error vs latent size for AE and PCA)."""
+    fig, ax = plt.subplots(figsize=(5.5, 3.5))
+    for name, y in curves.items():
+        ax.plot(x, y, marker="o", label=name)
+    ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
+    if logx:
+        ax.set_xscale("log", base=2)
+    if logy:
+        ax.set_yscale("log")
+    ax.grid(alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    return _done(fig, show)
+
+
+def plot_latent_scatter(z, labels, class_names=None, title: str = "latent space", show: bool = True):
+    """2-D codes coloured by class (only the first two dimensions are drawn)."""
+    z = torch.as_tensor(z).detach().cpu()
+    labels = torch.as_tensor(labels).cpu()
+    fig, ax = plt.subplots(figsize=(6, 5))
+    points = ax.scatter(z[:, 0], z[:, 1], c=labels, cmap="tab10", s=4, alpha=0.7)
+    if class_names is not None:
+        handles = [plt.Line2D([], [], marker="o", ls="", color=points.cmap(points.norm(k)), label=name)
+                   for k, name in enumerate(class_names) if (labels == k).any()]
+        ax.legend(handles=handles, fontsize=7, loc="best", markerscale=0.8)
+    ax.set(xlabel="$z_1$", ylabel="$z_2$", title=title)
+    fig.tight_layout()
+    return _done(fig, show)

@@ -1,0 +1,123 @@
+"""One training helper for every notebook, plus checkpoints.
+
+``fit`` owns the boilerplate (epochs, batches, device, progress bar, loss history,
+a live loss plot, Ctrl-C); the notebook owns the idea, as a ``step`` function:
+
+    def step(model, batch, optimizer) -> float | dict[str, float]:
+        ...one update, returns the loss(es) of this batch...
+
+    history = fit(model, loader, step, optimizer, epochs=5)
+"""
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+
+import torch
+from tqdm.auto import tqdm
+
+
+@dataclass
+class History:
+    """Losses per step and their means per epoch, keyed by name."""
+
+    steps: dict = field(default_factory=dict)
+    epochs: dict = field(default_factory=dict)
+    seconds: float = 0.0
+    interrupted: bool = False
+
+    def log(self, values: dict) -> None:
+        for name, value in values.items():
+            self.steps.setdefault(name, []).append(value)
+
+    def close_epoch(self, n_steps: int) -> None:
+        for name, values in self.steps.items():
+            self.epochs.setdefault(name, []).append(sum(values[-n_steps:]) / max(1, len(values[-n_steps:])))
+
+    def as_dict(self) -> dict:
+        return {"steps": self.steps, "epochs": self.epochs, "seconds": self.seconds,
+                "interrupted": self.interrupted}
+
+
+def _as_floats(out, step_no: int) -> dict:
+    values = out if isinstance(out, dict) else {"loss": out}
+    floats = {}
+    for name, value in values.items():
+        value = float(value.detach()) if torch.is_tensor(value) else float(value)
+        if not math.isfinite(value):
+            raise FloatingPointError(
+                f"{name} became {value} at step {step_no}: lower the learning rate, or check the loss "
+                f"function for a log of 0 or a division by 0.")
+        floats[name] = value
+    return floats
+
+
+def _to(batch, device):
+    if torch.is_tensor(batch):
+        return batch.to(device)
+    return type(batch)(b.to(device) if torch.is_tensor(b) else b for b in batch)
+
+
+def fit(model, loader, step, optimizer, epochs: int = 1, *, device=None, live_plot: bool = False,
+        desc: str = "training", history: History | None = None) -> History:
+    """Run ``step(model, batch, optimizer)`` over ``loader`` for ``epochs``.
+
+    Ctrl-C (Kernel > Interrupt) stops after the current step and keeps the model and
+    the history so far. ``history`` continues an earlier run's history.
+    """
+    device = device or next(model.parameters()).device
+    history = history or History()
+    plot = _LivePlot() if live_plot else None
+    start, n_steps = time.perf_counter(), len(history.steps.get("loss", []))
+    model.train()
+    bar = tqdm(total=epochs * len(loader), desc=desc, unit="step")
+    try:
+        for _ in range(epochs):
+            for batch in loader:
+                values = _as_floats(step(model, _to(batch, device), optimizer), n_steps)
+                history.log(values)
+                n_steps += 1
+                bar.update()
+                bar.set_postfix({k: f"{v:.4g}" for k, v in values.items()}, refresh=False)
+            history.close_epoch(len(loader))
+            if plot:
+                plot.update(history)
+    except KeyboardInterrupt:
+        history.interrupted = True
+        print(f"Stopped by you after {n_steps} steps; the model keeps what it learned so far.")
+    finally:
+        bar.close()
+        model.eval()
+        history.seconds += time.perf_counter() - start
+    return history
+
+
+class _LivePlot:
+    """Redraws the loss curves in place in a notebook, once per epoch."""
+
+    def __init__(self):
+        from IPython.display import display
+        self.handle = display(display_id=True)
+
+    def update(self, history: History) -> None:
+        import matplotlib.pyplot as plt
+
+        from .plots import plot_history
+        fig = plot_history(history, show=False)
+        if self.handle is not None:
+            self.handle.update(fig)
+        plt.close(fig)
+
+
+def save_checkpoint(path, model, history: History | None = None, **meta) -> None:
+    """Save weights, history and plain-data metadata (numbers, strings, lists, dicts)."""
+    torch.save({"model": model.state_dict(), "history": history.as_dict() if history else {},
+                "meta": meta}, path)
+
+
+def load_checkpoint(path, model, map_location="cpu") -> dict:
+    """Load weights saved by ``save_checkpoint`` into ``model`` (safely: ``weights_only=True``)."""
+    ckpt = torch.load(path, map_location=map_location, weights_only=True)
+    model.load_state_dict(ckpt["model"])
+    return ckpt
