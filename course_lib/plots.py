@@ -52,16 +52,18 @@ def show_strip(images, labels=None, title: str | None = None, show: bool = True)
 
 
 def plot_history(history, keys=None, title: str = "training", show: bool = True):
-    """Loss curves per step (thin) with a moving average (thick)."""
+    """Loss curves per step (thin) with their exponential moving average (thick)."""
     steps = history.steps if hasattr(history, "steps") else history
     keys = keys or list(steps)
     fig, ax = plt.subplots(figsize=(6, 3.2))
     for key in keys:
-        values = torch.tensor(steps[key], dtype=torch.float64)
-        k = max(1, len(values) // 20)
-        smooth = values.unfold(0, k, 1).mean(1) if len(values) >= k else values
+        values = steps[key]
+        alpha, smooth, level = 2 / (max(1, len(values) // 20) + 1), [], values[0] if values else 0.0
+        for value in values:  # exponential moving average
+            level += alpha * (value - level)
+            smooth.append(level)
         line, = ax.plot(values, alpha=0.3, lw=0.8)
-        ax.plot(range(k - 1, k - 1 + len(smooth)), smooth, color=line.get_color(), label=key)
+        ax.plot(smooth, color=line.get_color(), label=key)
     ax.set_xlabel("step")
     ax.set_ylabel("loss")
     ax.set_title(title)

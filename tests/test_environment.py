@@ -1,0 +1,20 @@
+from course_lib import environment
+
+
+def test_report_lists_every_package(capsys, monkeypatch, tmp_path):
+    monkeypatch.setenv("COURSE_DATA", str(tmp_path))  # no data here: the report must say so
+    import torchvision.datasets.mnist as tv_mnist
+    monkeypatch.setattr(tv_mnist, "download_and_extract_archive",
+                        lambda *a, **k: (_ for _ in ()).throw(RuntimeError("offline")))
+    ok = environment.report()
+    out = capsys.readouterr().out
+    assert not ok and "FIX  Fashion-MNIST" in out and "COURSE_DATA" in out
+    for pip_name, _ in environment.REQUIRED.values():
+        assert pip_name in out
+
+
+def test_old_or_missing_package_is_flagged():
+    rows = dict((n, (ok, d)) for n, ok, d in environment.check_packages(
+        {"torch": ("torch", "999.0"), "not_a_module_xyz": ("not-a-package", "1.0")}))
+    assert rows["torch"][0] is False and "older than 999.0" in rows["torch"][1]
+    assert rows["not-a-package"][0] is False and "pip install" in rows["not-a-package"][1]

@@ -1,0 +1,54 @@
+"""Real nbgrader autograding: blank release -> 0, solution -> full marks, every
+known wrong answer -> fewer points on the tests that should catch it."""
+import nbformat
+import pytest
+from mutants import MUTANTS
+from nbgrading import (apply_mutant, assignments, autograde, exercises_of, is_graded, make_course, solutions_of,
+                       source_notebook, submit)
+
+GRADED = [a for a in assignments() if is_graded(nbformat.read(source_notebook(a), as_version=4))]
+
+
+def test_every_graded_assignment_has_mutants_for_every_exercise():
+    for assignment in GRADED:
+        mutated = {m.cell for m in MUTANTS.get(assignment, [])}
+        assert exercises_of(assignment) <= mutated, f"{assignment}: exercises without a mutant"
+
+
+@pytest.mark.parametrize("assignment", GRADED)
+def test_autograde_blank_solution_and_mutants(assignment, tmp_path):
+    course = make_course(tmp_path, assignment)
+    solved = solutions_of(assignment)
+    submit(course, assignment, "blank", {})
+    submit(course, assignment, "solution", solved)
+    mutants = MUTANTS[assignment]
+    for i, mutant in enumerate(mutants):
+        submit(course, assignment, f"mutant{i:02d}", apply_mutant(solved, mutant))
+
+    scores = autograde(course, assignment)
+
+    assert scores["blank"], "no autograded cells found"
+    assert sum(s for s, _ in scores["blank"].values()) == 0, scores["blank"]
+    assert all(s == m for s, m in scores["solution"].values()), scores["solution"]
+    full = sum(m for _, m in scores["solution"].values())
+    for i, mutant in enumerate(mutants):
+        got = scores[f"mutant{i:02d}"]
+        kept = [cell for cell in mutant.loses if got[cell][0] >= got[cell][1]]
+        assert not kept, f"mutant {mutant.name!r} kept full points on {kept}: {got}"
+        assert sum(s for s, _ in got.values()) < full
+
+
+@pytest.mark.parametrize("assignment", GRADED)
+def test_validate_button(assignment, tmp_path):
+    """What a learner's Validate button says (nbgrader validate exits 0 either way,
+    so ask the Validator itself)."""
+    from nbgrader.validator import Validator
+
+    course = make_course(tmp_path, assignment)
+    submit(course, assignment, "solution", solutions_of(assignment))
+    submit(course, assignment, "blank", {})
+    validator = Validator()
+    solved = validator.validate(str(course / "submitted/solution" / assignment / f"{assignment}.ipynb"))
+    blank = validator.validate(str(course / "submitted/blank" / assignment / f"{assignment}.ipynb"))
+    assert not solved.get("failed") and not solved.get("changed"), solved
+    assert blank.get("failed"), f"a blank notebook should fail validation: {blank}"
