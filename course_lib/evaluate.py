@@ -56,3 +56,32 @@ def nearest_neighbour_distance(queries: torch.Tensor, reference: torch.Tensor,
     ref = reference.flatten(1).float()
     out = [torch.cdist(q.flatten(1).float(), ref).min(dim=1).values for q in queries.split(batch_size)]
     return torch.cat(out) / ref.shape[1] ** 0.5
+
+
+def laplacian_variance(images: torch.Tensor) -> torch.Tensor:
+    """Sharpness per image: the variance of its Laplacian (edges make it large, blur small)."""
+    kernel = torch.tensor([[0.0, 1.0, 0.0], [1.0, -4.0, 1.0], [0.0, 1.0, 0.0]]).view(1, 1, 3, 3)
+    return torch.nn.functional.conv2d(images.float(), kernel).flatten(1).var(dim=1)
+
+
+def high_frequency_energy(images: torch.Tensor, cutoff: float = 0.25) -> torch.Tensor:
+    """Share of each image's spectral energy above ``cutoff`` cycles/pixel (0.5 is the maximum)."""
+    spectrum = torch.fft.fft2(images.float() - images.float().mean(dim=(-2, -1), keepdim=True)).abs().pow(2)
+    fy = torch.fft.fftfreq(images.shape[-2]).abs()[:, None]
+    fx = torch.fft.fftfreq(images.shape[-1]).abs()[None, :]
+    high = (torch.maximum(fy, fx) > cutoff).float()
+    total = spectrum.flatten(1).sum(1).clamp_min(1e-12)
+    return (spectrum * high).flatten(1).sum(1) / total
+
+
+def fit_regressor(features, targets, test_fraction: float = 0.2, seed: int = 0):
+    """A ridge regression from features (e.g. pixels) to a known factor.
+    Returns (predict, r2 on held-out data); ``predict`` maps features to the factor."""
+    from sklearn.linear_model import RidgeCV
+    from sklearn.model_selection import train_test_split
+    X = torch.as_tensor(features).flatten(1).numpy()
+    y = torch.as_tensor(targets).numpy()
+    X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=test_fraction, random_state=seed)
+    model = RidgeCV(alphas=(0.1, 1.0, 10.0, 100.0)).fit(X_tr, y_tr)
+    return (lambda f: torch.from_numpy(model.predict(torch.as_tensor(f).flatten(1).numpy()))), \
+        float(model.score(X_te, y_te))

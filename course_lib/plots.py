@@ -102,3 +102,22 @@ def plot_latent_scatter(z, labels, class_names=None, title: str = "latent space"
     ax.set(xlabel="$z_1$", ylabel="$z_2$", title=title)
     fig.tight_layout()
     return _done(fig, show)
+
+
+@torch.no_grad()
+def latent_grid(decode, n: int = 15, limit: float = 2.0, title: str = "decoded 2-D latent grid", show: bool = True):
+    """Decode an n x n grid of codes (z1, z2) in [-limit, limit]^2 into one picture."""
+    values = torch.linspace(-limit, limit, n)
+    z = torch.cartesian_prod(values.flip(0), values)[:, [1, 0]]  # rows: z2 from top (high) to bottom
+    images = decode(z).cpu()
+    return show_images(images, nrow=n, title=title, size=0.5, show=show)
+
+
+@torch.no_grad()
+def latent_traversal(decode, base, dims, values=None, title: str = "latent traversal", show: bool = True):
+    """One row per latent dimension in ``dims``: ``base`` with that coordinate set to each value."""
+    values = torch.linspace(-2.5, 2.5, 9) if values is None else torch.as_tensor(values)
+    codes = base.detach().cpu().reshape(1, -1).repeat(len(dims) * len(values), 1)
+    for row, dim in enumerate(dims):
+        codes[row * len(values):(row + 1) * len(values), dim] = values
+    return show_images(decode(codes).cpu(), nrow=len(values), title=title, size=0.7, show=show)

@@ -17,8 +17,8 @@ import nbformat
 
 ROOT = Path(__file__).resolve().parents[1]
 NBGRADER = [sys.executable, "-m", "nbgrader"]
-_SOLUTION = re.compile(r"^[ \t]*### BEGIN SOLUTION[ \t]*\n(.*?)^[ \t]*### END SOLUTION[ \t]*\n?", re.S | re.M)
-_HIDDEN = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS[ \t]*\n(.*?)^[ \t]*### END HIDDEN TESTS[ \t]*\n?", re.S | re.M)
+SOLUTION_RE = re.compile(r"^[ \t]*### BEGIN SOLUTION[ \t]*\n(.*?)^[ \t]*### END SOLUTION[ \t]*\n?", re.S | re.M)
+HIDDEN_RE = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS[ \t]*\n(.*?)^[ \t]*### END HIDDEN TESTS[ \t]*\n?", re.S | re.M)
 
 
 @dataclass
@@ -51,15 +51,15 @@ def is_graded(nb) -> bool:
 
 def solution_code(source: str) -> str:
     """A solution cell as a learner who solved it would leave it: delimiters gone."""
-    return _SOLUTION.sub(lambda m: m.group(1), source)
+    return SOLUTION_RE.sub(lambda m: m.group(1), source)
 
 
 def solution_blocks(source: str) -> list[str]:
-    return _SOLUTION.findall(source)
+    return SOLUTION_RE.findall(source)
 
 
 def hidden_blocks(source: str) -> list[str]:
-    return _HIDDEN.findall(source)
+    return HIDDEN_RE.findall(source)
 
 
 def reduced(nb):

@@ -56,3 +56,35 @@ def test_plots_draw_without_error():
     assert all(f is not None and f.axes for f in figures)
     assert plots.show_images(x, show=True) is None  # shown, not returned: no double display in notebooks
     plt.close("all")
+
+
+def test_sharpness_measures_rank_sharp_above_blurred():
+    torch.manual_seed(0)
+    sharp = (torch.rand(20, 1, 28, 28) > 0.5).float()
+    blurred = torch.nn.functional.avg_pool2d(sharp, 3, stride=1, padding=1)
+    assert (evaluate.laplacian_variance(sharp) > 4 * evaluate.laplacian_variance(blurred)).all()
+    assert (evaluate.high_frequency_energy(sharp) > evaluate.high_frequency_energy(blurred)).all()
+    flat = torch.full((2, 1, 28, 28), 0.3)
+    assert torch.allclose(evaluate.laplacian_variance(flat), torch.zeros(2))
+    stripes = torch.zeros(1, 1, 28, 28)
+    stripes[..., ::2] = 1.0  # the highest frequency there is
+    assert evaluate.high_frequency_energy(stripes).item() > 0.99
+
+
+def test_fit_regressor_recovers_a_linear_factor():
+    torch.manual_seed(0)
+    factor = torch.rand(300)
+    images = factor[:, None, None, None] * torch.ones(300, 1, 4, 4) + 0.01 * torch.randn(300, 1, 4, 4)
+    predict, r2 = evaluate.fit_regressor(images, factor)
+    assert r2 > 0.99 and torch.allclose(predict(images[:5]).float(), factor[:5], atol=0.05)
+
+
+def test_latent_plots_and_explorer():
+    decode = lambda z: torch.sigmoid(z[:, :1, None, None].expand(-1, 1, 28, 28))
+    assert plots.latent_grid(decode, n=4, show=False).axes
+    assert plots.latent_traversal(decode, torch.zeros(3), dims=[0, 2], values=[-1, 0, 1], show=False).axes
+    from course_lib import widgets
+    sliders = widgets.latent_explorer(decode, torch.zeros(1, 3), n_sliders=2)
+    assert [s.description for s in sliders] == ["z1", "z2"]
+    sliders[0].value = 1.5  # redraws without error
+    plt.close("all")

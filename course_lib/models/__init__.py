@@ -1,4 +1,5 @@
 """Reference models of the course."""
 from .ae import Autoencoder, conv_autoencoder
+from .vae import VAE
 
-__all__ = ["Autoencoder", "conv_autoencoder"]
+__all__ = ["Autoencoder", "conv_autoencoder", "VAE"]

@@ -1,0 +1,128 @@
+"""Variational autoencoders (notebooks 02, 03 and the capstone).
+
+Equations, for an image x, a code z in R^d and the prior p(z) = N(0, I):
+
+    encoder        q(z|x) = N(mu(x), diag(sigma^2(x))),  it outputs mu and log sigma^2
+    reparameterize z = mu + sigma * eps,  eps ~ N(0, I),  sigma = exp(log sigma^2 / 2)
+    KL             KL(q(z|x) || p(z)) = 1/2 sum_j (mu_j^2 + sigma_j^2 - 1 - log sigma_j^2)
+    reconstruction -log p(x|z): Bernoulli (binary cross-entropy) or Gaussian (squared error)
+    loss           -ELBO_beta = -log p(x|z) + beta * KL, averaged over the batch
+    likelihood     log p(x) >= log 1/k sum_i p(x|z_i) p(z_i) / q(z_i|x)  (importance weighted, z_i ~ q)
+
+``VAE(..., n_classes=10)`` is the conditional variant: the label, one-hot, is given
+to both encoder and decoder, so the decoder can draw a chosen class.
+"""
+from __future__ import annotations
+
+import math
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+LOG_2PI = math.log(2 * math.pi)
+
+
+def reparameterize(mu, logvar):
+    """z = mu + sigma * eps: a sample of N(mu, sigma^2) that gradients can flow through."""
+    return mu + torch.exp(0.5 * logvar) * torch.randn_like(mu)
+
+
+def kl_divergence(mu, logvar):
+    """KL(N(mu, sigma^2) || N(0, I)) per example, in nats: shape (B,)."""
+    return 0.5 * (mu.pow(2) + logvar.exp() - 1 - logvar).sum(dim=1)
+
+
+def reconstruction_nll(logits, x, likelihood: str = "bernoulli", sigma: float = 0.1):
+    """-log p(x|z) per example, in nats: shape (B,). ``logits`` are the decoder's raw outputs."""
+    if likelihood == "bernoulli":
+        nll = F.binary_cross_entropy_with_logits(logits, x, reduction="none")
+    elif likelihood == "gaussian":  # N(x; sigmoid(logits), sigma^2): squared error / (2 sigma^2) + const
+        nll = (x - torch.sigmoid(logits)).pow(2) / (2 * sigma ** 2) + 0.5 * LOG_2PI + math.log(sigma)
+    else:
+        raise ValueError(f"likelihood must be 'bernoulli' or 'gaussian', not {likelihood!r}")
+    return nll.flatten(1).sum(dim=1)
+
+
+def negative_elbo(model, x, y=None, beta: float = 1.0, likelihood: str = "bernoulli") -> dict:
+    """The training loss -ELBO_beta and its two parts, each averaged over the batch."""
+    mu, logvar = model.encode(x, y)
+    z = reparameterize(mu, logvar)
+    rec = reconstruction_nll(model.decode_logits(z, y), x, likelihood)
+    kl = kl_divergence(mu, logvar)
+    return {"loss": (rec + beta * kl).mean(), "rec": rec.mean(), "kl": kl.mean()}
+
+
+def _gaussian_log_density(z, mu, logvar):
+    return -0.5 * (LOG_2PI + logvar + (z - mu).pow(2) / logvar.exp()).sum(dim=-1)
+
+
+@torch.no_grad()
+def importance_weighted_nll(model, x, y=None, k: int = 64, likelihood: str = "bernoulli"):
+    """-log p(x) per example, in nats, estimated with k importance samples (IWAE bound).
+    k = 1 gives -ELBO (in expectation); a larger k gives a tighter (smaller) value."""
+    mu, logvar = model.encode(x, y)
+    log_w = []
+    for _ in range(k):
+        z = reparameterize(mu, logvar)
+        log_px_z = -reconstruction_nll(model.decode_logits(z, y), x, likelihood)
+        log_pz = _gaussian_log_density(z, torch.zeros_like(z), torch.zeros_like(z))
+        log_w.append(log_px_z + log_pz - _gaussian_log_density(z, mu, logvar))
+    return -(torch.logsumexp(torch.stack(log_w), dim=0) - math.log(k))
+
+
+class VAE(nn.Module):
+    """A VAE for 28x28 images: ``arch="conv"`` (28 -> 14 -> 7) or ``"mlp"`` (784 -> hidden).
+
+    encode(x) -> (mu, logvar); decode_logits(z) -> raw outputs; decode(z) -> pixels in (0, 1).
+    """
+
+    def __init__(self, latent_dim: int = 16, channels: int = 32, arch: str = "conv",
+                 hidden: int = 256, n_classes: int = 0):
+        super().__init__()
+        self.latent_dim, self.n_classes = latent_dim, n_classes
+        c1, c2 = channels, 2 * channels
+        if arch == "conv":
+            self.features = nn.Sequential(
+                nn.Conv2d(1, c1, 4, 2, 1), nn.ReLU(), nn.Conv2d(c1, c2, 4, 2, 1), nn.ReLU(), nn.Flatten())
+            width = c2 * 7 * 7
+            self.expand = nn.Sequential(nn.Linear(latent_dim + n_classes, width), nn.ReLU(),
+                                        nn.Unflatten(1, (c2, 7, 7)))
+            self.generate = nn.Sequential(nn.ConvTranspose2d(c2, c1, 4, 2, 1), nn.ReLU(),
+                                          nn.ConvTranspose2d(c1, 1, 4, 2, 1))
+        elif arch == "mlp":
+            self.features = nn.Sequential(nn.Flatten(), nn.Linear(784, hidden), nn.ReLU())
+            width = hidden
+            self.expand = nn.Sequential(nn.Linear(latent_dim + n_classes, hidden), nn.ReLU())
+            self.generate = nn.Sequential(nn.Linear(hidden, 784), nn.Unflatten(1, (1, 28, 28)))
+        else:
+            raise ValueError(f"arch must be 'conv' or 'mlp', not {arch!r}")
+        self.to_stats = nn.Linear(width + n_classes, 2 * latent_dim)  # -> mu, log sigma^2
+
+    def _with_label(self, h, y):
+        if not self.n_classes:
+            return h
+        if y is None:
+            raise ValueError("this VAE is conditional: pass the labels y too")
+        return torch.cat([h, F.one_hot(torch.as_tensor(y, device=h.device), self.n_classes).float()], dim=1)
+
+    def encode(self, x, y=None):
+        mu, logvar = self.to_stats(self._with_label(self.features(x), y)).chunk(2, dim=1)
+        return mu, logvar
+
+    def decode_logits(self, z, y=None):
+        return self.generate(self.expand(self._with_label(z, y)))
+
+    def decode(self, z, y=None):
+        return torch.sigmoid(self.decode_logits(z, y))
+
+    def forward(self, x, y=None):
+        """A reconstruction through a sampled code (pixels in (0, 1))."""
+        return self.decode(reparameterize(*self.encode(x, y)), y)
+
+    @torch.no_grad()
+    def sample(self, n: int, y=None, generator=None):
+        """n new images: z ~ N(0, I), decoded."""
+        device = next(self.parameters()).device
+        z = torch.randn(n, self.latent_dim, generator=generator).to(device)
+        return self.decode(z, y)
