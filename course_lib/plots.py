@@ -121,3 +121,49 @@ def latent_traversal(decode, base, dims, values=None, title: str = "latent trave
     for row, dim in enumerate(dims):
         codes[row * len(values):(row + 1) * len(values), dim] = values
     return show_images(decode(codes).cpu(), nrow=len(values), title=title, size=0.7, show=show)
+
+
+def scatter_2d(panels: dict, real=None, limit: float = 3.0, title: str | None = None, show: bool = True):
+    """Side-by-side 2-D scatter plots: {caption: points (N, 2)}, each over the real points (grey)."""
+    fig, axes = plt.subplots(1, len(panels), figsize=(2.6 * len(panels), 2.8), squeeze=False)
+    for ax, (caption, points) in zip(axes[0], panels.items()):
+        if real is not None:
+            ax.scatter(*torch.as_tensor(real).T, s=2, c="lightgrey")
+        ax.scatter(*torch.as_tensor(points).detach().cpu().T, s=2, c="tab:red", alpha=0.5)
+        ax.set(xlim=(-limit, limit), ylim=(-limit, limit), title=caption, aspect="equal", xticks=[], yticks=[])
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return _done(fig, show)
+
+
+@torch.no_grad()
+def discriminator_map(D, real, fake, limit: float = 3.0, title: str = "D(x) over the plane", show: bool = True):
+    """D's probability of "real" at every point, with real (white) and generated (red) samples."""
+    ticks = torch.linspace(-limit, limit, 200)
+    grid = torch.cartesian_prod(ticks, ticks)[:, [1, 0]]
+    device = next(D.parameters()).device
+    prob = torch.sigmoid(D(grid.to(device))).cpu().reshape(200, 200)
+    fig, ax = plt.subplots(figsize=(4.6, 3.8))
+    image = ax.imshow(prob, origin="lower", extent=(-limit, limit, -limit, limit), cmap="RdBu_r", vmin=0, vmax=1)
+    fig.colorbar(image, ax=ax, label="D(x): 0 = fake, 1 = real")
+    ax.scatter(*torch.as_tensor(real).T, s=2, c="white")
+    ax.scatter(*torch.as_tensor(fake).detach().cpu().T, s=2, c="tab:red", alpha=0.5)
+    ax.set(title=title, aspect="equal")
+    fig.tight_layout()
+    return _done(fig, show)
+
+
+def trajectories(paths: dict, title: str = "", show: bool = True):
+    """2-D parameter trajectories {label: (T, 2)}, each marked at its start and end."""
+    fig, ax = plt.subplots(figsize=(4.2, 4.2))
+    for label, path in paths.items():
+        path = torch.as_tensor(path)
+        line, = ax.plot(path[:, 0], path[:, 1], lw=1, label=label)
+        ax.plot(*path[0], "o", color=line.get_color())
+        ax.plot(*path[-1], "x", color=line.get_color(), ms=8)
+    ax.plot(0, 0, "k*", ms=12, label="equilibrium")
+    ax.set(xlabel=r"$\theta$ (generator)", ylabel=r"$\psi$ (discriminator)", title=title, aspect="equal")
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    return _done(fig, show)

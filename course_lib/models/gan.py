@@ -1,0 +1,176 @@
+"""GANs (notebooks 04, 05 and 07).
+
+D(x) = sigmoid(d(x)): the discriminator returns the logit d(x); D(x) -> 1 means "real".
+
+    discriminator  max_D  E_x log D(x) + E_z log(1 - D(G(z)))
+                   = min  BCE(d(x), 1) + BCE(d(G(z)), 0)
+    generator      saturating:      min  E_z log(1 - D(G(z)))        (the minimax game)
+                   non-saturating:  min -E_z log D(G(z)) = BCE(d(G(z)), 1)
+    equilibrium    p_G = p_data and D = 1/2 everywhere
+"""
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+
+def discriminator_loss(d_real, d_fake):
+    """BCE(d(x), 1) + BCE(d(G(z)), 0), from logits."""
+    return (F.binary_cross_entropy_with_logits(d_real, torch.ones_like(d_real))
+            + F.binary_cross_entropy_with_logits(d_fake, torch.zeros_like(d_fake)))
+
+
+def generator_loss(d_fake):
+    """Non-saturating: -log D(G(z)) = BCE(d(G(z)), 1)."""
+    return F.binary_cross_entropy_with_logits(d_fake, torch.ones_like(d_fake))
+
+
+def saturating_generator_loss(d_fake):
+    """The original minimax generator loss log(1 - D(G(z))) = -BCE(d(G(z)), 0)."""
+    return -F.binary_cross_entropy_with_logits(d_fake, torch.zeros_like(d_fake))
+
+
+def gan_step(G, D, real, opt_G, opt_D, z_dim: int, g_loss=generator_loss) -> dict:
+    """One alternating update: the discriminator on real and detached fakes, then the
+    generator through the updated discriminator. Returns losses and mean D outputs."""
+    z = torch.randn(len(real), z_dim, device=real.device)
+    fake = G(z)
+    opt_D.zero_grad()
+    d_real, d_fake = D(real), D(fake.detach())
+    d_loss = discriminator_loss(d_real, d_fake)
+    d_loss.backward()
+    opt_D.step()
+    opt_G.zero_grad()
+    loss_g = g_loss(D(fake))
+    loss_g.backward()
+    opt_G.step()
+    return {"d_loss": d_loss.item(), "g_loss": loss_g.item(),
+            "D(x)": torch.sigmoid(d_real).mean().item(), "D(G(z))": torch.sigmoid(d_fake).mean().item()}
+
+
+def mlp(n_in: int, n_out: int, hidden: int = 128, layers: int = 3, act=nn.ReLU) -> nn.Sequential:
+    """A plain MLP: the 2-D generators and discriminators of notebook 04."""
+    dims = [n_in] + [hidden] * (layers - 1)
+    blocks = [m for a, b in zip(dims, dims[1:]) for m in (nn.Linear(a, b), act())]
+    return nn.Sequential(*blocks, nn.Linear(dims[-1], n_out))
+
+
+class Packed(nn.Module):
+    """PacGAN: the discriminator judges ``pack`` samples at once (concatenated), so it can
+    see a lack of variety. The batch size must be a multiple of ``pack``."""
+
+    def __init__(self, n_in: int, pack: int = 4, hidden: int = 128):
+        super().__init__()
+        self.pack, self.net = pack, mlp(n_in * pack, 1, hidden, act=lambda: nn.LeakyReLU(0.2))
+
+    def forward(self, x):
+        return self.net(x.reshape(len(x) // self.pack, -1))
+
+
+def dirac_gan(steps: int = 400, lr: float = 0.1, mode: str = "simultaneous", gamma: float = 0.0,
+              start=(1.0, 1.0)) -> torch.Tensor:
+    """Mescheder et al.'s Dirac-GAN: data at 0, G = a point theta, D(x) = sigmoid(psi x).
+    L(theta, psi) = f(psi theta) + f(0), f(t) = -log(1 + e^-t); D ascends L - gamma/2 psi^2
+    (R1 penalty), G descends L. Returns the (theta, psi) trajectory, shape (steps + 1, 2)."""
+    theta, psi = start
+    path = [(theta, psi)]
+    fprime = lambda t: torch.sigmoid(torch.tensor(-t)).item()  # f'(t)
+    for _ in range(steps):
+        grad_theta = fprime(psi * theta) * psi
+        if mode == "simultaneous":
+            grad_psi = fprime(psi * theta) * theta - gamma * psi
+            theta, psi = theta - lr * grad_theta, psi + lr * grad_psi
+        elif mode == "alternating":
+            theta = theta - lr * grad_theta
+            psi = psi + lr * (fprime(psi * theta) * theta - gamma * psi)
+        else:
+            raise ValueError(f"mode must be 'simultaneous' or 'alternating', not {mode!r}")
+        path.append((theta, psi))
+    return torch.tensor(path)
+
+
+class DCGenerator(nn.Module):
+    """DCGAN generator for 28x28: z -> (2c, 7, 7) -> (c, 14, 14) -> (1, 28, 28) in (-1, 1)."""
+
+    def __init__(self, z_dim: int = 64, channels: int = 32):
+        super().__init__()
+        c = channels
+        self.net = nn.Sequential(
+            nn.Linear(z_dim, 2 * c * 7 * 7, bias=False), nn.Unflatten(1, (2 * c, 7, 7)),
+            nn.BatchNorm2d(2 * c), nn.ReLU(),
+            nn.ConvTranspose2d(2 * c, c, 4, 2, 1, bias=False), nn.BatchNorm2d(c), nn.ReLU(),  # 7 -> 14
+            nn.ConvTranspose2d(c, 1, 4, 2, 1), nn.Tanh(),  # 14 -> 28
+        )
+
+    def forward(self, z):
+        return self.net(z)
+
+
+class DCDiscriminator(nn.Module):
+    """DCGAN discriminator for 28x28 in (-1, 1): -> (c, 14, 14) -> (2c, 7, 7) -> one logit."""
+
+    def __init__(self, channels: int = 32):
+        super().__init__()
+        c = channels
+        self.net = nn.Sequential(
+            nn.Conv2d(1, c, 4, 2, 1), nn.LeakyReLU(0.2),  # 28 -> 14
+            nn.Conv2d(c, 2 * c, 4, 2, 1, bias=False), nn.BatchNorm2d(2 * c), nn.LeakyReLU(0.2),  # 14 -> 7
+            nn.Flatten(), nn.Linear(2 * c * 7 * 7, 1),
+        )
+
+    def forward(self, x):
+        return self.net(x)
+
+
+def dcgan_init(module: nn.Module) -> None:
+    """DCGAN's initialisation: conv weights ~ N(0, 0.02), batch-norm scales ~ N(1, 0.02)."""
+    if isinstance(module, (nn.Conv2d, nn.ConvTranspose2d, nn.Linear)):
+        nn.init.normal_(module.weight, 0.0, 0.02)
+        if module.bias is not None:
+            nn.init.zeros_(module.bias)
+    elif isinstance(module, nn.BatchNorm2d):
+        nn.init.normal_(module.weight, 1.0, 0.02)
+        nn.init.zeros_(module.bias)
+
+
+class MinibatchStd(nn.Module):
+    """Appends one feature: the average standard deviation of the features across the batch.
+    A collapsed generator's batch has almost none, which the discriminator can then see."""
+
+    def forward(self, h):
+        return torch.cat([h, h.std(dim=0).mean().expand(len(h), 1)], dim=1)
+
+
+def toy_discriminator(kind: str = "plain", hidden: int = 128) -> nn.Module:
+    """2-D discriminators: "plain", "mbstd" (minibatch standard deviation) or "pack2" (PacGAN, 2 samples)."""
+    act = lambda: nn.LeakyReLU(0.2)  # noqa: E731
+    if kind == "plain":
+        return mlp(2, 1, hidden, act=act)
+    if kind == "mbstd":
+        return nn.Sequential(nn.Linear(2, hidden), act(), MinibatchStd(), nn.Linear(hidden + 1, hidden), act(),
+                             nn.Linear(hidden, 1))
+    if kind == "pack2":
+        return Packed(2, pack=2, hidden=hidden)
+    raise ValueError(f"kind must be 'plain', 'mbstd' or 'pack2', not {kind!r}")
+
+
+def train_toy_gan(sample, D, steps: int, z_dim: int = 2, seed: int = 0, lr: float = 1e-3, lr_D: float | None = None,
+                  batch: int = 256, step=gan_step, desc: str = "GAN", snapshots: int = 0):
+    """Train a 2-D MLP generator against ``D`` on batches from ``sample(n)`` (Adam, lr for G,
+    ``lr_D`` for D, default the same). Returns (G, history, snapshots): ``snapshots`` evenly
+    spaced sets of 1,000 generated points."""
+    from ..train import History
+    from tqdm.auto import tqdm
+
+    torch.manual_seed(seed)
+    G = mlp(z_dim, 2)
+    opt_G = torch.optim.Adam(G.parameters(), lr, betas=(0.5, 0.999))
+    opt_D = torch.optim.Adam(D.parameters(), lr_D or lr, betas=(0.5, 0.999))
+    history, shots = History(), {}
+    for i in tqdm(range(steps), desc=desc, leave=False):
+        history.log(step(G, D, sample(batch), opt_G, opt_D, z_dim))
+        if snapshots and (i + 1) % (steps // snapshots) == 0:
+            with torch.no_grad():
+                shots[i + 1] = G(torch.randn(1000, z_dim))
+    return G, history, shots

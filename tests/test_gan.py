@@ -1,0 +1,76 @@
+import math
+
+import pytest
+import torch
+
+from course_lib import toy2d
+from course_lib.models import gan
+
+
+def test_losses_at_known_points():
+    zero = torch.zeros(4, 1)
+    assert gan.discriminator_loss(zero, zero).item() == pytest.approx(2 * math.log(2))
+    assert gan.generator_loss(zero).item() == pytest.approx(math.log(2))
+    assert gan.saturating_generator_loss(zero).item() == pytest.approx(-math.log(2))
+    losing = torch.full((3, 1), -8.0, requires_grad=True)
+    g_ns, = torch.autograd.grad(gan.generator_loss(losing), losing)
+    g_s, = torch.autograd.grad(gan.saturating_generator_loss(losing), losing)
+    assert g_ns.abs().mean() > 100 * g_s.abs().mean()  # vanishing gradients of the saturating loss
+
+
+def test_gan_step_updates_both_and_keeps_d_step_out_of_g():
+    torch.manual_seed(0)
+    G, D = gan.mlp(2, 2, 16), gan.mlp(2, 1, 16)
+    opt_G, opt_D = torch.optim.SGD(G.parameters(), 0.1), torch.optim.SGD(D.parameters(), 0.1)
+    calls = []
+    for p in G.parameters():
+        p.register_hook(lambda g: calls.append(1))
+    before = [p.detach().clone() for p in list(G.parameters()) + list(D.parameters())]
+    out = gan.gan_step(G, D, toy2d.ring(32, seed=0), opt_G, opt_D, z_dim=2)
+    assert set(out) == {"d_loss", "g_loss", "D(x)", "D(G(z))"} and 0 < out["D(x)"] < 1
+    assert len(calls) == len(list(G.parameters()))  # one gradient per G weight: the fakes were detached for D
+    after = list(G.parameters()) + list(D.parameters())
+    assert all(not torch.equal(b, a) for b, a in zip(before, after))
+
+
+def test_dirac_gan_spirals_out_circles_or_converges():
+    r = {mode: gan.dirac_gan(400, 0.1, mode).norm(dim=1) for mode in ("simultaneous", "alternating")}
+    assert r["simultaneous"][-1] > 1.3 * r["simultaneous"][0]
+    assert abs(r["alternating"][-1] - r["alternating"][0]) < 0.1 * r["alternating"][0]
+    assert gan.dirac_gan(400, 0.1, "simultaneous", gamma=0.3).norm(dim=1)[-1] < 0.05
+    with pytest.raises(ValueError, match="mode"):
+        gan.dirac_gan(1, mode="sideways")
+
+
+def test_mode_coverage_counts_modes_and_quality():
+    centres = toy2d.ring_centres()
+    perfect = toy2d.ring(2500, seed=0)
+    # in 2-D, P(|noise| <= 3 std) = 1 - exp(-9/2) = 0.989
+    assert toy2d.mode_coverage(perfect, centres, 0.02) == {"modes": 8, "of": 8,
+                                                          "high_quality": pytest.approx(1 - math.exp(-4.5), abs=0.006)}
+    one_mode = centres[3] + 0.02 * torch.randn(2500, 2)
+    assert toy2d.mode_coverage(one_mode, centres, 0.02)["modes"] == 1
+    assert toy2d.mode_coverage(torch.zeros(2500, 2), centres, 0.02) == {"modes": 0, "of": 8, "high_quality": 0.0}
+    assert toy2d.grid(10, seed=1).shape == (10, 2) and len(toy2d.grid_centres()) == 25
+
+
+def test_discriminator_variants_and_packing():
+    x = torch.randn(8, 2)
+    assert gan.toy_discriminator("plain")(x).shape == (8, 1)
+    assert gan.toy_discriminator("mbstd")(x).shape == (8, 1)
+    assert gan.toy_discriminator("pack2")(x).shape == (4, 1)
+    assert gan.MinibatchStd()(torch.ones(5, 3))[:, -1].eq(0).all()
+    with pytest.raises(ValueError, match="kind"):
+        gan.toy_discriminator("huge")
+
+
+def test_train_toy_gan_runs_and_snapshots():
+    G, history, shots = gan.train_toy_gan(lambda n: toy2d.ring(n), gan.toy_discriminator(), 20, snapshots=2, batch=32)
+    assert len(history.steps["d_loss"]) == 20 and sorted(shots) == [10, 20] and shots[20].shape == (1000, 2)
+
+
+def test_dcgan_shapes():
+    G, D = gan.DCGenerator(z_dim=8, channels=4), gan.DCDiscriminator(channels=4)
+    G.apply(gan.dcgan_init)
+    x = G(torch.randn(3, 8))
+    assert x.shape == (3, 1, 28, 28) and x.abs().max() <= 1 and D(x).shape == (3, 1)
