@@ -3,7 +3,6 @@ directory only: run nbgrader (or make release / make grade) from the repository 
 c = get_config()  # noqa: F821  (provided by nbgrader)
 
 c.CourseDirectory.course_id = "generative-models"
-c.CourseDirectory.root = "."
 # solutions/<assignment>/<notebook>.ipynb  ->  notebooks/<assignment>/<notebook>.ipynb
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "notebooks"

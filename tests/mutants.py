@@ -72,8 +72,7 @@ MUTANTS = {
         Mutant("G's step uses D's optimizer", "ex3_gan_step",
                "g_loss.backward()\n    opt_G.step()", "g_loss.backward()\n    opt_D.step()", ["ex3_hidden"]),
         Mutant("D(x) reported as a logit", "ex3_gan_step",
-               '"D(x)": torch.sigmoid(d_real).mean().item()', '"D(x)": d_real.mean().item()',
-               ["ex3_visible", "ex3_hidden"]),
+               '"D(x)": torch.sigmoid(d_real).mean().item()', '"D(x)": d_real.mean().item()', ["ex3_hidden"]),
         Mutant("D's gradients never zeroed", "ex3_gan_step", "opt_D.zero_grad()", "pass", ["ex3_hidden"]),
     ],
     "05_dcgan": [
