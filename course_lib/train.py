@@ -69,7 +69,7 @@ def fit(model, loader, step, optimizer, epochs: int = 1, *, device=None, live_pl
     device = device or next(model.parameters()).device
     history = history or History()
     plot = _LivePlot() if live_plot else None
-    start, n_steps = time.perf_counter(), len(history.steps.get("loss", []))
+    start, n_steps = time.perf_counter(), max((len(v) for v in history.steps.values()), default=0)
     model.train()
     bar = tqdm(total=epochs * len(loader), desc=desc, unit="step")
     try:

@@ -67,3 +67,10 @@ def test_checkpoint_round_trip_with_weights_only(tmp_path):
     ckpt = train.load_checkpoint(path, fresh)
     assert torch.equal(fresh.weight, model.weight)
     assert ckpt["meta"] == {"latent_dim": 3, "note": "toy"} and ckpt["history"]["steps"] == history.steps
+
+
+def test_continued_history_counts_steps_of_any_loss_name():
+    model, loader = _toy()
+    history = train.fit(model, loader, lambda m, b, o: {"d_loss": 1.0}, None, epochs=1)
+    with pytest.raises(FloatingPointError, match=f"at step {len(loader)}"):
+        train.fit(model, loader, lambda m, b, o: {"d_loss": math.nan}, None, history=history)

@@ -23,11 +23,16 @@ def test_deterministic_from_seed():
 
 def test_ten_thousand_images_in_under_a_second():
     wardrobe.make_wardrobe(100)  # warm-up
-    best = float("inf")
-    for _ in range(3):  # best of three: another process may share the cores
-        start = time.perf_counter()
-        wardrobe.make_wardrobe(10_000)
-        best = min(best, time.perf_counter() - start)
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # one thread: a busy machine slows it least (0.3 s idle)
+    try:
+        best = float("inf")
+        for _ in range(3):  # best of three: another process may share the core
+            start = time.perf_counter()
+            wardrobe.make_wardrobe(10_000)
+            best = min(best, time.perf_counter() - start)
+    finally:
+        torch.set_num_threads(threads)
     assert best < 1.0
 
 
