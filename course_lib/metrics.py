@@ -19,6 +19,8 @@ import torch
 from torch import nn
 from torchmetrics.image.fid import FrechetInceptionDistance
 
+from .evaluate import batched
+
 ASSETS = Path(__file__).parent / "assets"
 CLASSIFIER = ASSETS / "fmnist_classifier.pt"
 
@@ -82,9 +84,8 @@ def _check_images(images: torch.Tensor, name: str) -> torch.Tensor:
 @torch.no_grad()
 def features(images: torch.Tensor, classifier: Classifier | None = None, batch_size: int = 1000) -> torch.Tensor:
     classifier = classifier or load_classifier()
-    device = next(classifier.parameters()).device
-    images = _check_images(images, "images")
-    return torch.cat([classifier.features(b.to(device)).cpu() for b in images.split(batch_size)])
+    return batched(classifier.features, _check_images(images, "images"), batch_size,
+                   device=next(classifier.parameters()).device)
 
 
 @torch.no_grad()
@@ -115,9 +116,8 @@ def precision_recall(real_features: torch.Tensor, fake_features: torch.Tensor, k
 def class_histogram(images: torch.Tensor, classifier: Classifier | None = None) -> torch.Tensor:
     """How many images the classifier puts in each of the 10 classes."""
     classifier = classifier or load_classifier()
-    device = next(classifier.parameters()).device
-    images = _check_images(images, "images")
-    labels = torch.cat([classifier(b.to(device)).argmax(1).cpu() for b in images.split(1000)])
+    labels = batched(lambda b: classifier(b).argmax(1), _check_images(images, "images"),
+                     device=next(classifier.parameters()).device)
     return torch.bincount(labels, minlength=10)
 
 
