@@ -155,22 +155,38 @@ def toy_discriminator(kind: str = "plain", hidden: int = 128) -> nn.Module:
     raise ValueError(f"kind must be 'plain', 'mbstd' or 'pack2', not {kind!r}")
 
 
+class _Batches:
+    """``n`` fresh batches ``(sample(batch),)``, drawn lazily: a data loader for ``fit``."""
+
+    def __init__(self, sample, batch: int, n: int):
+        self.sample, self.batch, self.n = sample, batch, n
+
+    def __len__(self):
+        return self.n
+
+    def __iter__(self):
+        return ((self.sample(self.batch),) for _ in range(self.n))
+
+
 def train_toy_gan(sample, D, steps: int, z_dim: int = 2, seed: int = 0, lr: float = 1e-3, lr_D: float | None = None,
                   batch: int = 256, step=gan_step, desc: str = "GAN", snapshots: int = 0):
     """Train a 2-D MLP generator against ``D`` on batches from ``sample(n)`` (Adam, lr for G,
-    ``lr_D`` for D, default the same). Returns (G, history, snapshots): ``snapshots`` evenly
-    spaced sets of 1,000 generated points."""
-    from ..train import History
-    from tqdm.auto import tqdm
+    ``lr_D`` for D, default the same) with the course's ``fit``. Returns (G, history, snapshots):
+    ``snapshots`` evenly spaced sets of 1,000 generated points, keyed by step."""
+    from ..train import History, fit
 
     torch.manual_seed(seed)
     G = mlp(z_dim, 2)
-    opt_G = torch.optim.Adam(G.parameters(), lr, betas=(0.5, 0.999))
-    opt_D = torch.optim.Adam(D.parameters(), lr_D or lr, betas=(0.5, 0.999))
-    history, shots = History(), {}
-    for i in tqdm(range(steps), desc=desc, leave=False):
-        history.log(step(G, D, sample(batch), opt_G, opt_D, z_dim))
-        if snapshots and (i + 1) % (steps // snapshots) == 0:
+    optimizers = (torch.optim.Adam(G.parameters(), lr, betas=(0.5, 0.999)),
+                  torch.optim.Adam(D.parameters(), lr_D or lr, betas=(0.5, 0.999)))
+    one_round = lambda g, b, opts: step(g, D, b[0], *opts, z_dim)  # noqa: E731
+    every = steps // snapshots if snapshots else steps
+    history, shots, done = History(), {}, 0
+    while done < steps and not history.interrupted:
+        n = min(every, steps - done)
+        fit(G, _Batches(sample, batch, n), one_round, optimizers, history=history, desc=desc)
+        done += n
+        if snapshots and n == every and not history.interrupted:
             with torch.no_grad():
-                shots[i + 1] = G(torch.randn(1000, z_dim))
+                shots[done] = G(torch.randn(1000, z_dim))
     return G, history, shots
