@@ -29,3 +29,9 @@ def test_no_data_or_outputs_committed():
 def test_ci_runs_make_test_offline_in_quick_profile():
     ci = (ROOT / ".ci" / "run").read_text()
     assert "COURSE_PROFILE=quick" in ci and "shared/data" in ci and "exec make test" in ci
+
+
+def test_molsets_installed_without_its_dependencies():
+    """molsets pins old packages; the course reads only its data files, so it goes in with --no-deps."""
+    assert "pip install --no-deps molsets==0.3.1" in (ROOT / "Makefile").read_text()
+    assert "pip install --no-deps molsets==0.3.1" in (ROOT / "environment.yml").read_text()

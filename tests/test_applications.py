@@ -1,0 +1,52 @@
+import torch
+from sklearn.metrics import roc_auc_score
+
+from course_lib import applications as app
+from course_lib.models import VAE
+
+
+def test_threshold_keeps_its_false_positive_rate():
+    scores = torch.randn(10_000)
+    for fpr in (0.01, 0.1):
+        assert abs((scores > app.threshold_at_fpr(scores, fpr)).float().mean().item() - fpr) < 0.002
+
+
+def test_anomaly_score_is_elbo_for_a_point_posterior():
+    torch.manual_seed(0)
+    model, x = VAE(latent_dim=2, arch="mlp", hidden=8), torch.rand(4, 1, 28, 28)
+    s = app.anomaly_score(model, x, k=4)
+    assert s.shape == (4,) and (s > 0).all()
+
+
+def test_impute_keeps_observed_pixels_and_block_mask():
+    torch.manual_seed(0)
+    model, x = VAE(latent_dim=2, arch="mlp", hidden=8), torch.rand(3, 1, 28, 28)
+    for kind, share in (("random", 0.5), ("block", 14 * 14 / 784)):
+        observed = app.masks(x.shape, kind)
+        assert abs((~observed).float().mean().item() - share) < 0.03
+        out = app.impute(model, x, observed, steps=3)
+        assert torch.equal(out[observed], x[observed]) and out.min() >= 0 and out.max() <= 1
+
+
+def test_latent_ascent_on_a_linear_predictor():
+    w, z0 = torch.tensor([2.0, -1.0]), torch.zeros(2, 2)
+    path = app.latent_ascent(z0, lambda z: z @ w, lr=0.25, steps=4)
+    assert path.shape == (5, 2, 2) and torch.equal(z0, torch.zeros(2, 2))
+    assert torch.allclose(path[-1], w.expand(2, 2))
+
+
+def test_transactions_anomalies_are_detectable():
+    x, labels = app.transactions(6000, anomaly_rate=0.05, seed=1)
+    assert x.shape == (6000, 6) and 0.03 < labels.float().mean() < 0.07
+    torch.manual_seed(0)
+    normal = x[labels == 0]
+    mean, std = normal.mean(0), normal.std(0)
+    model = app.TabularVAE(6)
+    opt = torch.optim.Adam(model.parameters(), lr=3e-3)
+    for _ in range(300):
+        batch = (normal[torch.randint(len(normal), (256,))] - mean) / std
+        opt.zero_grad()
+        model.loss(batch)["loss"].backward()
+        opt.step()
+    auc = roc_auc_score(labels.numpy(), model.score((x - mean) / std).numpy())
+    assert auc > 0.85, auc
