@@ -1,0 +1,279 @@
+"""A compact StyleGAN (Karras, Laine, Aila 2019) for 32x32 grayscale images (notebook 07).
+
+Fashion-MNIST is padded from 28x28 to 32x32 so the resolutions double: 4 -> 8 -> 16 -> 32.
+The numbers refer to the equations of notebook 07:
+
+    (1) mapping       w = f(z),  z ~ N(0, I) pixel-normalised, f an MLP          (z -> w)
+    (2) AdaIN         AdaIN(x_i, w) = y_s,i (x_i - mu(x_i)) / sigma(x_i) + y_b,i,  (y_s, y_b) = A(w)
+    (3) noise         x_i <- x_i + B_i * n,  n ~ N(0, 1) one value per pixel, B_i learned per channel
+    (4) truncation    w' = w_avg + psi (w - w_avg),  w_avg tracked during training
+    (5) style mixing  layers [0, k) take w1 (coarse: 4x4, 8x8), layers [k, L) take w2 (fine)
+
+The synthesis network starts from a learned constant, not from z; every layer is
+conv -> noise (3) -> LeakyReLU -> AdaIN (2) with its own style. StyleGAN2 replaced (2)
+by modulating and demodulating the conv weights (``modulated_conv``, shown for comparison).
+Left out for size: equalised learning rate, progressive growing, blur filters.
+"""
+from __future__ import annotations
+
+import copy
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from .gan import MinibatchStd, discriminator_loss, generator_loss
+
+
+def pixel_norm(z, eps: float = 1e-8):
+    """z / sqrt(mean(z^2)): every code on the same sphere before the mapping network."""
+    return z * torch.rsqrt(z.pow(2).mean(dim=1, keepdim=True) + eps)
+
+
+def adain(x, scale, bias, eps: float = 1e-5):
+    """(2): normalise each channel of each image to mean 0 and std 1, then give it the
+    style's std ``scale`` and mean ``bias``. x: (N, C, H, W); scale, bias: (N, C)."""
+    mu = x.mean(dim=(2, 3), keepdim=True)
+    sigma = (x.var(dim=(2, 3), keepdim=True, unbiased=False) + eps).sqrt()
+    return scale[:, :, None, None] * (x - mu) / sigma + bias[:, :, None, None]
+
+
+def add_noise(x, strength, noise=None):
+    """(3): one N(0, 1) value per pixel, shared by the channels, scaled per channel.
+    x: (N, C, H, W); strength: (C,); noise: (N, 1, H, W) or None for fresh noise."""
+    if noise is None:
+        noise = torch.randn(len(x), 1, *x.shape[2:], device=x.device, dtype=x.dtype)
+    return x + strength.view(1, -1, 1, 1) * noise
+
+
+def truncate(w, w_avg, psi: float):
+    """(4): pull w towards the average style; psi = 1 leaves it, psi = 0 gives the average."""
+    return w_avg + psi * (w - w_avg)
+
+
+def mix_styles(w1, w2, crossover: int, num_layers: int):
+    """(5): per-layer styles (N, L, w_dim): layers [0, crossover) from w1, the rest from w2."""
+    coarse = (torch.arange(num_layers, device=w1.device) < crossover)[None, :, None]
+    return torch.where(coarse, w1[:, None, :], w2[:, None, :])
+
+
+def modulated_conv(x, weight, style, demodulate: bool = True, eps: float = 1e-8):
+    """StyleGAN2's replacement for AdaIN: scale the conv weights by the style per input
+    channel (modulation), then rescale each output channel to unit std (demodulation).
+    x: (N, C_in, H, W); weight: (C_out, C_in, k, k); style: (N, C_in)."""
+    n, c_in, h, w = x.shape
+    wgt = weight[None] * style[:, None, :, None, None]                      # (N, C_out, C_in, k, k)
+    if demodulate:
+        wgt = wgt * torch.rsqrt(wgt.pow(2).sum(dim=(2, 3, 4), keepdim=True) + eps)
+    out = F.conv2d(x.reshape(1, n * c_in, h, w), wgt.reshape(-1, c_in, *weight.shape[2:]),
+                   padding=weight.shape[-1] // 2, groups=n)                 # one conv per image
+    return out.reshape(n, -1, h, w)
+
+
+class StyleLayer(nn.Module):
+    """[upsample] -> 3x3 conv -> noise (3) -> LeakyReLU -> AdaIN (2) with style A(w)."""
+
+    def __init__(self, in_ch: int, out_ch: int, w_dim: int, upsample: bool = False):
+        super().__init__()
+        self.upsample = upsample
+        self.conv = nn.Conv2d(in_ch, out_ch, 3, padding=1)
+        self.noise_strength = nn.Parameter(torch.zeros(out_ch))  # B: starts silent
+        self.affine = nn.Linear(w_dim, 2 * out_ch)                # A: w -> (y_s, y_b)
+        nn.init.normal_(self.affine.weight, 0.0, w_dim ** -0.5)   # styles vary by about +-1 ...
+        nn.init.zeros_(self.affine.bias)
+        self.affine.bias.data[:out_ch] = 1.0                      # ... around y_s = 1, y_b = 0
+
+    def forward(self, x, w, noise=None):
+        if self.upsample:
+            x = F.interpolate(x, scale_factor=2, mode="bilinear", align_corners=False)
+        x = F.leaky_relu(add_noise(self.conv(x), self.noise_strength, noise), 0.2)
+        scale, bias = self.affine(w).chunk(2, dim=1)
+        return adain(x, scale, bias)
+
+
+class Generator(nn.Module):
+    """Mapping network (1) + synthesis network: a learned 4x4 constant and 2 style layers
+    per resolution (1 at 4x4): L = 7 styles for 32x32. ``channels`` per resolution 4, 8, 16, 32."""
+
+    def __init__(self, z_dim: int = 64, w_dim: int = 64, mapping_layers: int = 4, channels=(64, 64, 32, 16)):
+        super().__init__()
+        self.z_dim, self.w_dim = z_dim, w_dim
+        dims = [z_dim] + [w_dim] * mapping_layers
+        self.mapping = nn.Sequential(*[m for a, b in zip(dims, dims[1:]) for m in (nn.Linear(a, b), nn.LeakyReLU(0.2))])
+        for layer in self.mapping[::2]:  # keep |w| about |z| through the layers
+            nn.init.kaiming_normal_(layer.weight, a=0.2)
+            nn.init.zeros_(layer.bias)
+        self.const = nn.Parameter(torch.randn(1, channels[0], 4, 4))
+        layers = [StyleLayer(channels[0], channels[0], w_dim)]
+        for c_in, c_out in zip(channels, channels[1:]):
+            layers += [StyleLayer(c_in, c_out, w_dim, upsample=True), StyleLayer(c_out, c_out, w_dim)]
+        self.layers = nn.ModuleList(layers)
+        self.to_image = nn.Conv2d(channels[-1], 1, 1)
+        self.register_buffer("w_avg", torch.zeros(w_dim))
+        self.resolutions = [4] + [4 * 2 ** (i // 2 + 1) for i in range(len(layers) - 1)]
+
+    @property
+    def num_layers(self) -> int:
+        return len(self.layers)
+
+    def map(self, z, psi: float = 1.0):
+        """(1), then (4) when psi < 1."""
+        w = self.mapping(pixel_norm(z))
+        return w if psi == 1.0 else truncate(w, self.w_avg, psi)
+
+    def synthesis(self, ws, noise=None):
+        """ws: (N, w_dim), one style for all layers, or (N, L, w_dim), one per layer.
+        noise: None (fresh) or a list of L tensors (N, 1, H, W), e.g. from ``make_noise``."""
+        if ws.dim() == 2:
+            ws = ws[:, None, :].expand(-1, self.num_layers, -1)
+        x = self.const.expand(len(ws), -1, -1, -1)
+        for i, layer in enumerate(self.layers):
+            x = layer(x, ws[:, i], None if noise is None else noise[i])
+        return self.to_image(x)
+
+    def forward(self, z, psi: float = 1.0, noise=None):
+        return self.synthesis(self.map(z, psi), noise)
+
+    def make_noise(self, n: int, seed: int | None = None) -> list:
+        """One fixed noise image per layer, to hold the noise still while w changes."""
+        gen = torch.Generator().manual_seed(seed) if seed is not None else None
+        dev = self.const.device
+        return [torch.randn(n, 1, r, r, generator=gen).to(dev) for r in self.resolutions]
+
+    @torch.no_grad()
+    def track_w_avg(self, w, decay: float = 0.995):
+        self.w_avg.lerp_(w.mean(dim=0), 1 - decay)
+
+
+class Discriminator(nn.Module):
+    """32x32 -> 16 -> 8 -> 4 with strided convs and LeakyReLU, minibatch std, one logit."""
+
+    def __init__(self, channels=(32, 64, 64)):
+        super().__init__()
+        blocks, c_prev = [nn.Conv2d(1, channels[0] // 2, 3, padding=1), nn.LeakyReLU(0.2)], channels[0] // 2
+        for c in channels:
+            blocks += [nn.Conv2d(c_prev, c, 4, 2, 1), nn.LeakyReLU(0.2)]
+            c_prev = c
+        self.features = nn.Sequential(*blocks, nn.Flatten())
+        self.head = nn.Sequential(MinibatchStd(), nn.Linear(c_prev * 16 + 1, 64), nn.LeakyReLU(0.2), nn.Linear(64, 1))
+
+    def forward(self, x):
+        return self.head(self.features(x))
+
+
+def pad32(images):
+    """Fashion-MNIST (N, 1, 28, 28) in [0, 1] -> (N, 1, 32, 32) in [-1, 1], black border."""
+    return F.pad(images * 2 - 1, (2, 2, 2, 2), value=-1.0)
+
+
+def crop28(images):
+    """Generated (N, 1, 32, 32) in about [-1, 1] -> (N, 1, 28, 28) in [0, 1], for plots and metrics."""
+    return ((images[:, :, 2:30, 2:30] + 1) / 2).clamp(0, 1)
+
+
+def mixed_styles(G, n: int, mixing_prob: float, device=None):
+    """Training styles with mixing regularisation: with probability ``mixing_prob`` two codes
+    and a random crossover layer, else one code for all layers."""
+    z1, z2 = torch.randn(2, n, G.z_dim, device=device)
+    w1 = G.map(z1)
+    crossover = G.num_layers
+    if torch.rand(()) < mixing_prob:
+        crossover = int(torch.randint(1, G.num_layers, ()))
+    return mix_styles(w1, G.map(z2), crossover, G.num_layers), w1
+
+
+def r1_penalty(D, real):
+    """R1 (Mescheder et al. 2018): ||grad_x d(x)||^2 on real images, per image, averaged."""
+    real = real.detach().requires_grad_(True)
+    grad, = torch.autograd.grad(D(real).sum(), real, create_graph=True)
+    return grad.pow(2).flatten(1).sum(dim=1).mean()
+
+
+class Trainer:
+    """The StyleGAN training step for ``course_lib.train.fit``: non-saturating loss, style
+    mixing, lazy R1 on D (every ``r1_every`` steps), tracking of w_avg and an exponential
+    moving average of G (``G_ema``, the one to sample from)."""
+
+    def __init__(self, G, D, lr: float = 1e-3, mixing_prob: float = 0.9, r1_gamma: float = 1.0,
+                 r1_every: int = 8, ema_decay: float = 0.999):
+        self.G, self.D, self.G_ema = G, D, copy.deepcopy(G).eval().requires_grad_(False)
+        mapping = list(G.mapping.parameters())
+        rest = [p for p in G.parameters() if all(p is not q for q in mapping)]
+        self.opt_G = torch.optim.Adam([{"params": rest}, {"params": mapping, "lr": lr / 10}], lr, betas=(0.0, 0.99))
+        self.opt_D = torch.optim.Adam(D.parameters(), lr, betas=(0.0, 0.99))
+        self.mixing_prob, self.r1_gamma, self.r1_every, self.ema_decay = mixing_prob, r1_gamma, r1_every, ema_decay
+        self.steps = 0
+
+    def __call__(self, G, batch, _optimizers=None) -> dict:
+        real, D, n = batch[0], self.D, len(batch[0])
+        ws, w1 = mixed_styles(G, n, self.mixing_prob, real.device)
+        fake = G.synthesis(ws)
+        self.opt_D.zero_grad()
+        d_real, d_fake = D(real), D(fake.detach())
+        d_loss = discriminator_loss(d_real, d_fake)
+        if self.r1_gamma and self.steps % self.r1_every == 0:
+            d_loss = d_loss + self.r1_gamma / 2 * r1_penalty(D, real) * self.r1_every
+        d_loss.backward()
+        self.opt_D.step()
+        self.opt_G.zero_grad()
+        g_loss = generator_loss(D(fake))
+        g_loss.backward()
+        self.opt_G.step()
+        G.track_w_avg(w1)
+        self.update_ema()
+        self.steps += 1
+        return {"d_loss": d_loss.item(), "g_loss": g_loss.item(),
+                "D(x)": torch.sigmoid(d_real).mean().item(), "D(G(z))": torch.sigmoid(d_fake).mean().item()}
+
+    @torch.no_grad()
+    def update_ema(self):
+        for p_ema, p in zip(self.G_ema.parameters(), self.G.parameters()):
+            p_ema.lerp_(p, 1 - self.ema_decay)
+        self.G_ema.w_avg.copy_(self.G.w_avg)
+
+
+@torch.no_grad()
+def sample(G, n: int, psi: float = 1.0, seed: int | None = None, batch_size: int = 500):
+    """n images (N, 1, 28, 28) in [0, 1] from codes z drawn with ``seed``."""
+    gen = torch.Generator().manual_seed(seed) if seed is not None else None
+    z = torch.randn(n, G.z_dim, generator=gen)
+    dev = G.const.device
+    return torch.cat([crop28(G(b.to(dev), psi)).cpu() for b in z.split(batch_size)])
+
+
+ASSET = __import__("pathlib").Path(__file__).resolve().parents[1] / "assets" / "stylegan_fmnist.pt"
+
+
+def load_pretrained(device=None):
+    """The course's trained generator (moving-average weights) and its card (metrics, time, hardware)."""
+    import json
+    if not ASSET.is_file():
+        raise FileNotFoundError(f"{ASSET} is missing: run `python scripts/train_stylegan.py` to make it.")
+    G = Generator()
+    G.load_state_dict({k: v.float() for k, v in torch.load(ASSET, map_location="cpu", weights_only=True).items()})
+    return G.to(device or "cpu").eval().requires_grad_(False), json.loads(ASSET.with_suffix(".json").read_text())
+
+
+@torch.no_grad()
+def path_length(G, n: int, space: str, features, eps: float = 1e-2, seed: int = 0):
+    """Perceptual-path-length-like statistic: E ||phi(g(t + eps)) - phi(g(t))||^2 / eps^2 along
+    random interpolations, linear in W, or spherical in Z (then mapped). ``features``: images
+    (N, 1, 28, 28) in [0, 1] -> feature vectors. Noise is held fixed along each pair."""
+    gen = torch.Generator().manual_seed(seed)
+    z0, z1 = torch.randn(2, n, G.z_dim, generator=gen)
+    t = torch.rand(n, 1, generator=gen) * (1 - eps)
+    dev = G.const.device
+    if space == "w":
+        w0, w1 = G.map(z0.to(dev)), G.map(z1.to(dev))
+        wa, wb = torch.lerp(w0, w1, t.to(dev)), torch.lerp(w0, w1, (t + eps).to(dev))
+    elif space == "z":
+        def slerp(a, b, s):
+            a_n, b_n = a / a.norm(dim=1, keepdim=True), b / b.norm(dim=1, keepdim=True)
+            omega = torch.acos((a_n * b_n).sum(1, keepdim=True).clamp(-1, 1))
+            return (torch.sin((1 - s) * omega) * a + torch.sin(s * omega) * b) / torch.sin(omega)
+        wa, wb = G.map(slerp(z0, z1, t).to(dev)), G.map(slerp(z0, z1, t + eps).to(dev))
+    else:
+        raise ValueError(f"space must be 'w' or 'z', not {space!r}")
+    noise = G.make_noise(n, seed=seed)
+    fa, fb = features(crop28(G.synthesis(wa, noise)).cpu()), features(crop28(G.synthesis(wb, noise)).cpu())
+    return ((fa - fb).pow(2).sum(dim=1) / eps ** 2)
