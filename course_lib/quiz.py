@@ -1,0 +1,219 @@
+"""The course quiz: a question bank in ``quiz/*.yaml``, used two ways.
+
+* Self-study: ``interactive()`` in JupyterLab: multiple choice with immediate feedback and
+  explanations, short answers typed and then compared with the model answer and its key
+  points (a self-check list), and a running score. ``text()`` is the same quiz as plain
+  text, used where widgets are not available.
+* Classroom: ``build_assignment()`` writes the nbgrader source notebook
+  ``solutions/09_quiz/09_quiz.ipynb``: multiple-choice answers are autograded by hidden
+  tests, short answers and essays are manually graded cells that carry their rubric.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+QUIZ_DIR = ROOT / "quiz"
+PARTS = ("short_answer", "multiple_choice", "essays", "glossary")
+TOPICS = {"ae": "autoencoders", "vae": "variational autoencoders", "applications": "VAE applications",
+          "gan": "GAN dynamics", "dcgan": "DCGAN and metrics", "stylegan": "StyleGAN"}
+LETTERS = "abcdefgh"
+
+
+def load(folder: Path | str | None = None) -> dict:
+    """The bank: {"short_answer": [...], "multiple_choice": [...], "essays": [...], "glossary": [...]}."""
+    folder = Path(folder or QUIZ_DIR)
+    if not folder.is_dir():
+        raise FileNotFoundError(f"no quiz folder at {folder}: run from a clone of the course repository.")
+    return {part: yaml.safe_load((folder / f"{part}.yaml").read_text()) for part in PARTS}
+
+
+def validate(bank: dict) -> list[str]:
+    """Everything wrong with the bank's structure, one line each (empty when it is sound)."""
+    problems = []
+
+    def need(item, keys, where):
+        problems.extend(f"{where}: missing {k!r}" for k in keys if not item.get(k))
+
+    for q in bank["short_answer"]:
+        need(q, ("id", "topic", "notebook", "prompt", "model_answer", "key_points", "points"), q.get("id", "short answer"))
+        if not all(isinstance(p, str) for p in q.get("key_points", [])):
+            problems.append(f"{q.get('id')}: every key point must be text (quote a point that contains ': ')")
+        if not 3 <= len(q.get("key_points", [])) <= 5:
+            problems.append(f"{q.get('id')}: needs 3-5 key points")
+    for q in bank["multiple_choice"]:
+        where = q.get("id", "multiple choice")
+        need(q, ("id", "topic", "notebook", "prompt", "options", "answer", "explanation", "why_not", "terms"), where)
+        options = q.get("options", {})
+        if q.get("answer") not in options:
+            problems.append(f"{where}: answer {q.get('answer')!r} is not an option")
+        if set(q.get("why_not", {})) != set(options) - {q.get("answer")}:
+            problems.append(f"{where}: why_not must explain every wrong option")
+        if q.get("topic") not in TOPICS:
+            problems.append(f"{where}: unknown topic {q.get('topic')!r}")
+    for e in bank["essays"]:
+        need(e, ("id", "title", "prompt", "criteria", "excellent", "points"), e.get("id", "essay"))
+        if sum(c["points"] for c in e.get("criteria", [])) != e.get("points"):
+            problems.append(f"{e.get('id')}: criteria points do not add up to {e.get('points')}")
+    for g in bank["glossary"]:
+        need(g, ("term", "definition", "notebook", "match"), g.get("term", "glossary entry"))
+    ids = [q["id"] for part in ("short_answer", "multiple_choice", "essays") for q in bank[part] if "id" in q]
+    problems.extend(f"duplicate id {i}" for i in sorted({i for i in ids if ids.count(i) > 1}))
+    return problems
+
+
+def _options(q) -> str:
+    return "\n".join(f"{k}) {v}" for k, v in q["options"].items())
+
+
+def text(bank: dict | None = None, answers: bool = False) -> str:
+    """The quiz as plain text; with ``answers=True`` also the answers and explanations."""
+    bank = bank or load()
+    lines = ["MULTIPLE CHOICE"]
+    for i, q in enumerate(bank["multiple_choice"], 1):
+        lines += [f"\n{i}. [{TOPICS[q['topic']]}] {q['prompt']}", _options(q)]
+        if answers:
+            lines.append(f"Answer: {q['answer']}) {q['explanation']}")
+    lines.append("\nSHORT ANSWER")
+    for i, q in enumerate(bank["short_answer"], 1):
+        lines.append(f"\n{i}. {q['prompt']}")
+        if answers:
+            lines += [f"Model answer: {q['model_answer'].strip()}"] + [f"  - {p}" for p in q["key_points"]]
+    return "\n".join(lines)
+
+
+class _Score:
+    def __init__(self, label, total):
+        self.label, self.total, self.right, self.done = label, total, 0, set()
+
+    def record(self, qid, correct):
+        if qid not in self.done:
+            self.done.add(qid)
+            self.right += bool(correct)
+        self.label.value = (f"<b>Score:</b> {self.right} right of {len(self.done)} answered "
+                            f"({self.total} multiple-choice questions)")
+
+
+def interactive(topics=None, bank: dict | None = None, display_it: bool = True):
+    """The self-study quiz as widgets (returns the container); plain text if ipywidgets is missing.
+    ``topics``: a subset of ``TOPICS`` keys, e.g. ``["vae", "gan"]``."""
+    bank = bank or load()
+    pick = lambda qs: [q for q in qs if topics is None or q["topic"] in topics]  # noqa: E731
+    try:
+        import ipywidgets as w
+    except ImportError:
+        print(text({**bank, "multiple_choice": pick(bank["multiple_choice"]),
+                    "short_answer": pick(bank["short_answer"])}))
+        return None
+    questions = pick(bank["multiple_choice"])
+    score = _Score(w.HTML(), len(questions))
+    boxes = []
+    for i, q in enumerate(questions, 1):
+        choice = w.RadioButtons(options=[(f"{k}) {v}", k) for k, v in q["options"].items()], value=None,
+                                layout=w.Layout(width="auto"))
+        feedback, button = w.HTML(), w.Button(description="Check", button_style="primary")
+
+        def check(_, q=q, choice=choice, feedback=feedback):
+            if choice.value is None:
+                feedback.value = "Pick an option first."
+                return
+            right = choice.value == q["answer"]
+            score.record(q["id"], right)
+            verdict = "✅ Right." if right else f"❌ Not quite: the answer is {q['answer']})."
+            why = "".join(f"<li>{k}) {v}</li>" for k, v in q["why_not"].items())
+            feedback.value = f"<p>{verdict} {q['explanation']}</p><p>Why not the others:</p><ul>{why}</ul>"
+
+        button.on_click(check)
+        boxes.append(w.VBox([w.HTML(f"<b>{i}. [{TOPICS[q['topic']]}]</b> {q['prompt']}"), choice, button, feedback]))
+    for q in pick(bank["short_answer"]):
+        answer, reveal, shown = w.Textarea(placeholder="Your answer", layout=w.Layout(width="90%")), \
+            w.Button(description="Show model answer"), w.VBox()
+
+        def show(_, q=q, shown=shown):
+            shown.children = [w.HTML(f"<p><b>Model answer.</b> {q['model_answer']}</p><p>Tick what your answer covers:</p>")] \
+                + [w.Checkbox(description=p, indent=False, layout=w.Layout(width="auto")) for p in q["key_points"]]
+
+        reveal.on_click(show)
+        boxes.append(w.VBox([w.HTML(f"<b>Short answer.</b> {q['prompt']}"), answer, reveal, shown]))
+    quiz = w.VBox([score.label] + boxes)
+    score.label.value = f"<b>Score:</b> 0 answered ({len(questions)} multiple-choice questions)"
+    if display_it:
+        from IPython.display import display
+        display(quiz)
+    return quiz
+
+
+def glossary_markdown(bank: dict | None = None) -> str:
+    """The glossary as a Markdown list: term, the notebook that teaches it, definition."""
+    bank = bank or load()
+    return "## Glossary\n\n" + "\n".join(f"- **{g['term']}** ({g['notebook']}): {g['definition']}"
+                                        for g in bank["glossary"])
+
+
+# ---- the classroom version: an nbgrader source notebook --------------------------------------
+
+def _nbgrader(grade_id, solution=False, grade=False, points=None, locked=False) -> dict:
+    meta = {"grade": grade, "grade_id": grade_id, "locked": locked, "schema_version": 3,
+            "solution": solution, "task": False}
+    return meta if points is None else {**meta, "points": points}
+
+
+def build_assignment(path: Path | str | None = None, bank: dict | None = None) -> Path:
+    """Write the nbgrader source notebook of the classroom quiz (default solutions/09_quiz/09_quiz.ipynb)."""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+    bank = bank or load()
+    path = Path(path or ROOT / "solutions" / "09_quiz" / "09_quiz.ipynb")
+    cells = [new_markdown_cell(
+        "# 09 · Quiz and essays\n\n"
+        f"{len(bank['multiple_choice'])} multiple-choice questions (1 point each, graded automatically), "
+        f"{len(bank['short_answer'])} short-answer questions and {len(bank['essays'])} essay prompts (graded by your "
+        "teacher). For each multiple-choice question set the variable to **one letter**, e.g. "
+        "`answer_mc01 = \"a\"`, and run the check cell below it: it tells you whether the format is right, "
+        "not whether the answer is. Write short answers and essays in the cells marked for them.\n\n"
+        "Self-study instead? The same questions with instant feedback: notebook `10_self_quiz`.")]
+    cells[0].metadata["tags"] = ["setup"]
+    for i, q in enumerate(bank["multiple_choice"], 1):
+        var = f"answer_{q['id']}"
+        cells.append(new_markdown_cell(f"**{i}.** *({TOPICS[q['topic']]}, notebook {q['notebook']})* {q['prompt']}\n\n"
+                                       + "\n".join(f"- **{k})** {v}" for k, v in q["options"].items())))
+        cell = new_code_cell(f"### BEGIN SOLUTION\n{var} = \"{q['answer']}\"\n### END SOLUTION")
+        cell.metadata["nbgrader"] = _nbgrader(q["id"], solution=True)
+        cells.append(cell)
+        letters = ", ".join(f'"{k}"' for k in q["options"])
+        test = new_code_cell(f"assert {var} in ({letters},), 'set {var} to one letter: {letters}'\n"
+                             f"print('{var} is set: it will be graded when you hand the quiz in.')\n"
+                             f"### BEGIN HIDDEN TESTS\nassert {var} == \"{q['answer']}\", 'not the right option'\n"
+                             "### END HIDDEN TESTS")
+        test.metadata["nbgrader"] = _nbgrader(f"{q['id']}_test", grade=True, points=1, locked=True)
+        cells.append(test)
+    cells.append(new_markdown_cell("## Short answers\n\nTwo to five sentences each."))
+    for i, q in enumerate(bank["short_answer"], 1):
+        cells.append(new_markdown_cell(f"**S{i}.** *({q['points']} points, notebook {q['notebook']})* {q['prompt']}"))
+        rubric = "\n".join(f"- {p}" for p in q["key_points"])
+        answer = new_markdown_cell(f"### BEGIN SOLUTION\n*Model answer.* {q['model_answer'].strip()}\n\n"
+                                   f"*Rubric (one point per key point, up to {q['points']}):*\n{rubric}\n### END SOLUTION")
+        answer.metadata["nbgrader"] = _nbgrader(q["id"], solution=True, grade=True, points=q["points"])
+        cells.append(answer)
+    cells.append(new_markdown_cell("## Essays\n\nAbout 400–700 words each; cite what you measured in the notebooks."))
+    for e in bank["essays"]:
+        cells.append(new_markdown_cell(f"**{e['title']}** *({e['points']} points)* {e['prompt']}"))
+        rubric = "\n".join(f"- ({c['points']} pt) {c['criterion']}" for c in e["criteria"])
+        answer = new_markdown_cell(f"### BEGIN SOLUTION\n*Rubric for the grader:*\n{rubric}\n\n"
+                                   f"*An excellent answer:* {e['excellent'].strip()}\n### END SOLUTION")
+        answer.metadata["nbgrader"] = _nbgrader(e["id"], solution=True, grade=True, points=e["points"])
+        cells.append(answer)
+    cells.append(new_markdown_cell(glossary_markdown(bank)))
+    nb = new_notebook(cells=cells, metadata={
+        "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
+        "language_info": {"name": "python"}, "course": {"quiz": True}})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, path)
+    return path
+
+
+if __name__ == "__main__":
+    print(f"wrote {build_assignment()}")

@@ -1,0 +1,119 @@
+"""The quiz bank is complete and sound, the classroom notebook is built from it and grades
+right, and the self-study quiz builds its widgets."""
+import re
+
+import nbformat
+import pytest
+from nbgrading import ROOT, autograde, make_course, solutions_of, source_notebook, submit
+
+from course_lib import quiz
+
+SEED = ROOT.parent / "shared" / "seed"
+BANK = quiz.load()
+
+
+def _norm(text):
+    return re.sub(r"\W+", " ", text).strip().lower()
+
+
+def _seed_text():
+    files = sorted(SEED.glob("*.txt")) if SEED.is_dir() else []
+    if not files:
+        pytest.skip("the seed study guide (../shared/seed) is not beside this clone")
+    return files[0].read_text()
+
+
+def test_bank_is_valid_and_large_enough():
+    assert quiz.validate(BANK) == []
+    assert len(BANK["short_answer"]) == 10 and len(BANK["essays"]) == 5
+    assert len(BANK["multiple_choice"]) >= 25
+    assert {q["topic"] for q in BANK["multiple_choice"]} == set(quiz.TOPICS)
+
+
+def test_every_seed_question_and_essay_prompt_is_in_the_bank():
+    seed = _seed_text()
+    quiz_part = seed.split("Short-Answer Questions", 1)[1].split("-----", 1)[0]
+    questions = [line.strip() for line in quiz_part.splitlines() if line.strip()]
+    assert len(questions) == 10
+    prompts = {_norm(q["prompt"]) for q in BANK["short_answer"]}
+    assert [q for q in questions if _norm(q) not in prompts] == []
+    essays = seed.split("Essay Questions", 1)[1]
+    for essay in BANK["essays"]:
+        assert f"{essay['title']}: {' '.join(essay['prompt'].split())}" in " ".join(essays.split()), essay["id"]
+
+
+def test_glossary_has_every_seed_term_and_each_term_is_taught_and_asked():
+    seed = _seed_text().split("Glossary of Key Terms", 1)[1]
+    seed_terms = [line.split(":", 1)[0].strip() for line in seed.splitlines() if line.split(":", 1)[-1].strip()
+                  and ":" in line]
+    terms = {g["term"] for g in BANK["glossary"]}
+    assert set(seed_terms) <= terms, set(seed_terms) - terms
+    for g in BANK["glossary"]:
+        path = source_notebook(g["notebook"])
+        text = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells).lower()
+        missing = [m for m in g["match"] if m.lower() not in text]
+        assert not missing, f"{g['term']}: {missing} not found in {g['notebook']}"
+    asked = {t for q in BANK["multiple_choice"] for t in q["terms"]}
+    assert terms <= asked, f"glossary terms no multiple-choice question covers: {terms - asked}"
+    assert asked <= terms, f"questions name terms that are not in the glossary: {asked - terms}"
+
+
+def test_every_question_names_a_notebook_that_exists():
+    names = {p.name for p in (ROOT / "solutions").iterdir()}
+    for part in ("short_answer", "multiple_choice"):
+        assert {q["notebook"] for q in BANK[part]} <= names
+
+
+def test_validate_names_problems():
+    broken = {**BANK, "multiple_choice": [{**BANK["multiple_choice"][0], "answer": "z"}]}
+    assert any("not an option" in p for p in quiz.validate(broken))
+
+
+def test_classroom_notebook_is_built_from_the_bank(tmp_path):
+    built = nbformat.read(quiz.build_assignment(tmp_path / "09_quiz.ipynb"), as_version=4)
+    committed = nbformat.read(source_notebook("09_quiz"), as_version=4)
+    strip = lambda nb: [(c.cell_type, c.source, c.metadata) for c in nb.cells]  # noqa: E731
+    assert strip(built) == strip(committed), "solutions/09_quiz is stale: run `python -m course_lib.quiz`"
+
+
+def test_classroom_quiz_grades_blank_right_and_wrong(tmp_path):
+    course = make_course(tmp_path, "09_quiz")
+    solved = solutions_of("09_quiz")
+    mc = {q["id"]: q for q in BANK["multiple_choice"]}
+    wrong = {gid: f'answer_{gid} = "{next(k for k in mc[gid]["options"] if k != mc[gid]["answer"])}"'
+             for gid in mc}
+    submit(course, "09_quiz", "blank", {})
+    submit(course, "09_quiz", "solution", solved)
+    submit(course, "09_quiz", "allwrong", {**solved, **wrong})
+    first = next(iter(mc))
+    submit(course, "09_quiz", "onewrong", {**solved, first: wrong[first]})
+    scores = autograde(course, "09_quiz")
+    assert len(scores["solution"]) == len(mc)
+    assert sum(s for s, _ in scores["blank"].values()) == 0
+    assert all(s == m for s, m in scores["solution"].values())
+    assert sum(s for s, _ in scores["allwrong"].values()) == 0
+    assert scores["onewrong"][f"{first}_test"][0] == 0
+    assert sum(s for s, _ in scores["onewrong"].values()) == len(mc) - 1
+
+
+def test_interactive_quiz_builds_checks_and_scores():
+    box = quiz.interactive(bank=BANK, display_it=False)
+    first = box.children[1]
+    heading, choice, button, feedback = first.children
+    choice.value = BANK["multiple_choice"][0]["answer"]
+    button.click()
+    assert "Right" in feedback.value and "1 right of 1" in box.children[0].value
+    second = box.children[2]
+    second.children[1].value = next(k for k in BANK["multiple_choice"][1]["options"]
+                                    if k != BANK["multiple_choice"][1]["answer"])
+    second.children[2].click()
+    assert "Not quite" in second.children[3].value and "1 right of 2" in box.children[0].value
+    short = box.children[-1]
+    short.children[2].click()
+    assert len(short.children[3].children) == 1 + len(BANK["short_answer"][-1]["key_points"])
+
+
+def test_text_quiz_works_without_widgets():
+    plain = quiz.text(BANK)
+    assert all(q["prompt"] in plain for q in BANK["multiple_choice"] + BANK["short_answer"])
+    assert "Answer:" not in plain and "Answer:" in quiz.text(BANK, answers=True)
