@@ -160,6 +160,14 @@ def _nbgrader(grade_id, solution=False, grade=False, points=None, locked=False) 
     return meta if points is None else {**meta, "points": points}
 
 
+def _manual(prompt: str, solution: str, grade_id: str, points: int) -> list:
+    """A prompt and a teacher-graded answer cell whose solution (model answer, rubric) only graders see."""
+    from nbformat.v4 import new_markdown_cell
+    answer = new_markdown_cell(f"### BEGIN SOLUTION\n{solution}\n### END SOLUTION")
+    answer.metadata["nbgrader"] = _nbgrader(grade_id, solution=True, grade=True, points=points)
+    return [new_markdown_cell(prompt), answer]
+
+
 def build_assignment(path: Path | str | None = None, bank: dict | None = None) -> Path:
     """Write the nbgrader source notebook of the classroom quiz (default solutions/09_quiz/09_quiz.ipynb)."""
     import nbformat
@@ -192,20 +200,16 @@ def build_assignment(path: Path | str | None = None, bank: dict | None = None) -
         cells.append(test)
     cells.append(new_markdown_cell("## Short answers\n\nTwo to five sentences each."))
     for i, q in enumerate(bank["short_answer"], 1):
-        cells.append(new_markdown_cell(f"**S{i}.** *({q['points']} points, notebook {q['notebook']})* {q['prompt']}"))
         rubric = "\n".join(f"- {p}" for p in q["key_points"])
-        answer = new_markdown_cell(f"### BEGIN SOLUTION\n*Model answer.* {q['model_answer'].strip()}\n\n"
-                                   f"*Rubric (one point per key point, up to {q['points']}):*\n{rubric}\n### END SOLUTION")
-        answer.metadata["nbgrader"] = _nbgrader(q["id"], solution=True, grade=True, points=q["points"])
-        cells.append(answer)
+        cells += _manual(f"**S{i}.** *({q['points']} points, notebook {q['notebook']})* {q['prompt']}",
+                         f"*Model answer.* {q['model_answer'].strip()}\n\n"
+                         f"*Rubric (one point per key point, up to {q['points']}):*\n{rubric}", q["id"], q["points"])
     cells.append(new_markdown_cell("## Essays\n\nAbout 400–700 words each; cite what you measured in the notebooks."))
     for e in bank["essays"]:
-        cells.append(new_markdown_cell(f"**{e['title']}** *({e['points']} points)* {e['prompt']}"))
         rubric = "\n".join(f"- ({c['points']} pt) {c['criterion']}" for c in e["criteria"])
-        answer = new_markdown_cell(f"### BEGIN SOLUTION\n*Rubric for the grader:*\n{rubric}\n\n"
-                                   f"*An excellent answer:* {e['excellent'].strip()}\n### END SOLUTION")
-        answer.metadata["nbgrader"] = _nbgrader(e["id"], solution=True, grade=True, points=e["points"])
-        cells.append(answer)
+        cells += _manual(f"**{e['title']}** *({e['points']} points)* {e['prompt']}",
+                         f"*Rubric for the grader:*\n{rubric}\n\n*An excellent answer:* {e['excellent'].strip()}",
+                         e["id"], e["points"])
     cells.append(new_markdown_cell(glossary_markdown(bank)))
     nb = new_notebook(cells=cells, metadata={
         "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
