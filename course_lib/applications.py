@@ -1,6 +1,8 @@
 """What a trained VAE is good for besides pictures (notebook 03).
 
     anomaly score   s(x) = -ELBO(x) = E_q[-log p(x|z)] + KL(q(z|x) || p(z)), averaged over k draws of z
+    its floor       H(x) = sum_j -x_j log x_j - (1 - x_j) log(1 - x_j): the least -log p(x|z) any
+                    Bernoulli decoder can reach on a grey-level image; s(x) - H(x) is the excess
     threshold       t = the (1 - alpha) quantile of s on normal data: flags a share alpha of normals
     imputation      x_0 = observed pixels, missing filled with 1/2;
                     x_{t+1} = m * x + (1 - m) * decode(mu(x_t))    (m = 1 where observed)
@@ -26,6 +28,12 @@ def anomaly_score(model, x, k: int = 8):
     mu, logvar = model.encode(x)
     rec = sum(reconstruction_nll(model.decode_logits(reparameterize(mu, logvar)), x) for _ in range(k)) / k
     return rec + kl_divergence(mu, logvar)
+
+
+def bernoulli_floor(x):
+    """H(x) per image (B,), in nats: -log p(x|z) of a decoder that predicts every pixel exactly."""
+    x = x.clamp(0, 1)
+    return -(torch.xlogy(x, x) + torch.xlogy(1 - x, 1 - x)).flatten(1).sum(dim=1)
 
 
 def threshold_at_fpr(normal_scores, fpr: float) -> float:

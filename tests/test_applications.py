@@ -18,6 +18,17 @@ def test_anomaly_score_is_elbo_for_a_point_posterior():
     assert s.shape == (4,) and (s > 0).all()
 
 
+def test_bernoulli_floor_is_the_best_reconstruction_nll():
+    from course_lib.models.vae import reconstruction_nll
+    x = torch.tensor([0.0, 1.0, 0.5, 0.2]).view(1, 1, 2, 2)
+    floor = app.bernoulli_floor(x)
+    expected = 0.5 * 0 + 2 * (-0.5 * torch.log(torch.tensor(0.5))) + -(0.2 * torch.log(torch.tensor(0.2)) + 0.8 * torch.log(torch.tensor(0.8)))
+    assert torch.allclose(floor, expected.view(1), atol=1e-6)
+    logits = torch.logit(x.clamp(1e-6, 1 - 1e-6))
+    assert torch.allclose(reconstruction_nll(logits, x), floor, atol=1e-3)        # perfect decoder: nll = H(x)
+    assert (reconstruction_nll(logits + 0.3, x) > floor).all()                     # any other: more
+
+
 def test_impute_keeps_observed_pixels_and_block_mask():
     torch.manual_seed(0)
     model, x = VAE(latent_dim=2, arch="mlp", hidden=8), torch.rand(3, 1, 28, 28)
