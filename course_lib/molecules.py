@@ -161,14 +161,23 @@ class SeqVAE(nn.Module):
         return torch.cat(ids, dim=1)
 
 
-def seq_negative_elbo(model: SeqVAE, ids, beta: float = 1.0) -> dict:
-    """-ELBO for sequences: summed token cross-entropy (pads ignored) + beta * KL."""
+def seq_negative_elbo(model: SeqVAE, ids, beta: float = 1.0, head=None, targets=None, weight: float = 1.0) -> dict:
+    """-ELBO for sequences: summed token cross-entropy (pads ignored) + beta * KL.
+
+    With a ``head`` (a small network z -> properties) and standardised ``targets``, the loss also
+    gets ``weight`` * their squared error, as in Gomez-Bombarelli et al. (2018): predicting the
+    properties from a *sampled* z arranges the latent space so that they change smoothly in it.
+    """
     mu, logvar = model.encode(ids)
     z = reparameterize(mu, logvar)
     logits = model.decode_logits(z, ids)
     rec = F.cross_entropy(logits.transpose(1, 2), ids[:, 1:], ignore_index=0, reduction="none").sum(dim=1)
     kl = kl_divergence(mu, logvar)
-    return {"loss": (rec + beta * kl).mean(), "rec": rec.mean(), "kl": kl.mean()}
+    out = {"loss": (rec + beta * kl).mean(), "rec": rec.mean(), "kl": kl.mean()}
+    if head is not None:
+        out["prop"] = (head(z) - targets).pow(2).sum(dim=1).mean()
+        out["loss"] = out["loss"] + weight * out["prop"]
+    return out
 
 
 def canonical(smiles: str) -> str | None:

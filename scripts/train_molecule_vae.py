@@ -4,7 +4,10 @@
 
 For each representation: a GRU VAE (course_lib.molecules.SeqVAE) on 30,000 training
 molecules for a wall-clock budget, with the KL weight beta warmed up from 0 to ``--beta``
-over the first 40% of the steps (a warm-up keeps the decoder from ignoring z). Writes
+over the first 40% of the steps (a warm-up keeps the decoder from ignoring z). With
+``--property-weight`` > 0 a small head also predicts QED and logP (standardised) from z, trained
+jointly as in Gomez-Bombarelli et al. (2018), so that these properties vary smoothly in the
+latent space and gradient ascent on them (notebook 03) has something to climb. Writes
 course_lib/assets/moses_<kind>_vae.pt (float16 weights, vocabulary, card) with the card's
 scores: validity / uniqueness / novelty of 1,000 prior samples, reconstruction accuracy on
 500 test molecules, time and hardware.
@@ -13,8 +16,10 @@ import argparse
 import json
 import platform
 import time
+from pathlib import Path
 
 import torch
+from torch import nn
 
 from course_lib import config, molecules as mol
 
@@ -33,23 +38,28 @@ def evaluate(model, data, test, train_smiles):
     return {k: round(v, 4) for k, v in card.items()}
 
 
-def train(kind, train_smiles, test_smiles, minutes, beta_max, batch_size=128):
+def train(kind, train_smiles, test_smiles, minutes, beta_max, prop_weight=0.0, folder=mol.ASSETS, batch_size=128):
     config.seed_everything(0)
     data = mol.MoleculeSet(train_smiles, kind)
     test = mol.MoleculeSet(test_smiles, kind, data.vocab, data.length)
     model = mol.SeqVAE(len(data.vocab))
-    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    props = mol.properties(train_smiles)
+    props = (props - props.mean(0)) / props.std(0)          # QED and logP, standardised
+    head = nn.Sequential(nn.Linear(model.latent_dim, 64), nn.ReLU(), nn.Linear(64, 2)) if prop_weight else None
+    params = list(model.parameters()) + (list(head.parameters()) if head else [])
+    opt = torch.optim.Adam(params, lr=1e-3)
     start, steps, deadline = time.time(), 0, time.time() + 60 * minutes
     est_steps = None
     while time.time() < deadline:
-        for batch in data.ids[torch.randperm(len(data.ids))].split(batch_size):
+        order = torch.randperm(len(data.ids))
+        for batch, targets in zip(data.ids[order].split(batch_size), props[order].split(batch_size)):
             if est_steps is None and steps == 50:  # estimate the total from the speed so far
                 est_steps = int(50 * 60 * minutes / (time.time() - start))
             beta = beta_max * min(1.0, steps / (0.4 * est_steps)) if est_steps else 0.0
-            out = mol.seq_negative_elbo(model.train(), batch, beta)
+            out = mol.seq_negative_elbo(model.train(), batch, beta, head, targets, prop_weight)
             opt.zero_grad()
             out["loss"].backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
+            torch.nn.utils.clip_grad_norm_(params, 5.0)
             opt.step()
             steps += 1
             if steps % 200 == 0:
@@ -59,11 +69,11 @@ def train(kind, train_smiles, test_smiles, minutes, beta_max, batch_size=128):
     seconds = time.time() - start
     card = evaluate(model.eval(), data, test, train_smiles)
     card.update({"kind": kind, "steps": steps, "epochs": round(steps * batch_size / len(train_smiles), 1),
-                 "beta": beta_max, "train_molecules": len(train_smiles), "train_seconds": round(seconds, 1),
+                 "beta": beta_max, "property_weight": prop_weight, "train_molecules": len(train_smiles), "train_seconds": round(seconds, 1),
                  "hardware": f"{config.device()} / {platform.processor() or platform.machine()} / "
                              f"{torch.get_num_threads()} threads", "torch": str(torch.__version__),
                  "final_rec_nats": round(out["rec"].item(), 2), "final_kl_nats": round(out["kl"].item(), 2)})
-    mol.save_seqvae(mol.ASSETS / f"moses_{kind}_vae.pt", model, data.vocab, data.length, card)
+    mol.save_seqvae(Path(folder) / f"moses_{kind}_vae.pt", model, data.vocab, data.length, card)
     print(json.dumps(card, indent=2), flush=True)
 
 
@@ -71,13 +81,15 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--minutes", type=float, default=12, help="per representation")
     parser.add_argument("--beta", type=float, default=0.5)
+    parser.add_argument("--property-weight", type=float, default=0.0)
     parser.add_argument("--n", type=int, default=30_000)
+    parser.add_argument("--out", default=str(mol.ASSETS), help="folder for the checkpoints")
     parser.add_argument("--kinds", default="smiles,selfies")
     args = parser.parse_args()
     train_smiles = mol.load_smiles(args.n, "train", seed=0)
     test_smiles = mol.load_smiles(500, "test", seed=0)
     for kind in args.kinds.split(","):
-        train(kind, train_smiles, test_smiles, args.minutes, args.beta)
+        train(kind, train_smiles, test_smiles, args.minutes, args.beta, args.property_weight, args.out)
 
 
 if __name__ == "__main__":
