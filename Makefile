@@ -35,9 +35,12 @@ install: $(STAMP)
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
 
+# tests/ in parallel, one worker per core (grading starts a kernel per submission); then the
+# notebooks one after another, each with the whole machine, as a learner runs them.
 test: export COURSE_PROFILE ?= quick
 test: $(STAMP)
-	$(BIN)/python -m pytest tests solutions --nbval-lax --nbval-current-env -p no:cacheprovider
+	$(BIN)/python -m pytest tests -n auto --dist worksteal --durations=8 -p no:cacheprovider
+	$(BIN)/python -m pytest solutions --nbval-lax --nbval-current-env --durations=8 -p no:cacheprovider
 
 # notebooks/ is generated from solutions/: never edit it by hand.
 release: $(STAMP)

@@ -12,6 +12,7 @@ Where the files come from, in order:
 from __future__ import annotations
 
 import gzip
+import os
 import shutil
 from pathlib import Path
 
@@ -47,7 +48,7 @@ def _local_file(raw: Path, stem: str) -> Path | None:
     unpacked = config.cache_dir() / "unpacked" / raw.parent.name / stem
     if not unpacked.is_file():
         unpacked.parent.mkdir(parents=True, exist_ok=True)
-        tmp = unpacked.with_suffix(".part")
+        tmp = unpacked.with_name(f"{stem}.{os.getpid()}.part")   # one per process: parallel runs never share it
         with gzip.open(packed, "rb") as src, open(tmp, "wb") as dst:
             shutil.copyfileobj(src, dst)
         tmp.replace(unpacked)
