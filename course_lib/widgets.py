@@ -67,3 +67,25 @@ def style_explorer(render, n_layers: int, seeds: int = 1000):
     redraw()
     display(w.HBox([w.VBox(list(controls.values())), out]))
     return controls
+
+
+def blend_explorer(paths: dict):
+    """One slider from 0 to 100% along decoded interpolation paths, one per model:
+    ``paths`` maps a name to images (steps, 1, H, W) in [0, 1]. Returns the slider."""
+    import ipywidgets as w
+    from IPython.display import display
+
+    steps = min(len(p) for p in paths.values())
+    slider = w.IntSlider(value=50, min=0, max=100, step=100 // (steps - 1) or 1, description="blend %",
+                         continuous_update=False)
+    outs = {name: w.Output() for name in paths}
+
+    def redraw(*_):
+        i = round(slider.value / 100 * (steps - 1))
+        for name, path in paths.items():
+            _draw(outs[name], path[i:i + 1])
+
+    slider.observe(redraw, names="value")
+    redraw()
+    display(w.VBox([slider, w.HBox([w.VBox([w.Label(name), out]) for name, out in outs.items()])]))
+    return slider

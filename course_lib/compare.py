@@ -1,0 +1,179 @@
+"""Notebook 06: a VAE and a GAN trained on the same images and scored the same way.
+
+Each family is trained by one function that also measures what it cost (process CPU
+seconds, parameters); ``sample_*`` draw images in [0, 1]; ``scores`` puts every column of
+the comparison table through the same measurements (``course_lib.metrics``/``evaluate``).
+
+The blur argument in one line: for a squared-error (or Bernoulli) reconstruction loss, the
+best single output for inputs that share one code is their *mean*,
+    argmin_y E ||x - y||^2 = E[x],
+and the mean of sharp images whose details disagree is blurred. A discriminator judges
+samples one by one against real ones, so a blurred mean is exactly what it rejects.
+"""
+from __future__ import annotations
+
+import time
+
+import torch
+
+from . import evaluate, metrics
+from .models import VAE
+from .models import gan
+from .models.vae import kl_divergence, negative_elbo, reconstruction_nll, reparameterize
+from .train import fit
+from .data import loader as make_loader
+
+Z_DIM = 64          # the DCGAN's noise size, as in notebook 05
+LATENT = 16         # the VAE's code size, as in notebook 02
+
+
+def n_parameters(*modules) -> int:
+    return sum(p.numel() for m in modules for p in m.parameters())
+
+
+def _vae_step(model, batch, optimizer):
+    optimizer.zero_grad()
+    losses = negative_elbo(model, batch[0])
+    losses["loss"].backward()
+    optimizer.step()
+    return losses
+
+
+def train_vae(x, epochs: int, seed: int = 0, device=None, desc: str = "VAE"):
+    """Notebook 02's conv VAE (Bernoulli likelihood, beta = 1, Adam 1e-3).
+    Returns (vae, {"cpu_s", "wall_s", "params"})."""
+    torch.manual_seed(seed)
+    vae = VAE(latent_dim=LATENT).to(device or "cpu")
+    cpu = time.process_time()
+    history = fit(vae, make_loader(x, batch_size=128, seed=seed), _vae_step,
+                  torch.optim.Adam(vae.parameters(), lr=1e-3), epochs=epochs, desc=desc)
+    return vae, {"cpu_s": time.process_time() - cpu, "wall_s": history.seconds, "params": n_parameters(vae)}
+
+
+def train_dcgan(x, epochs: int, seed: int = 0, device=None, desc: str = "DCGAN"):
+    """Notebook 05's DCGAN (same networks, N(0, 0.02) init, Adam 2e-4 with beta1 = 0.5, the
+    non-saturating loss; real images scaled to tanh's range as 2x - 1).
+    Returns (G, {"cpu_s", "wall_s", "params"}); ``params`` counts G and D (both are trained)."""
+    torch.manual_seed(seed)
+    G, D = gan.DCGenerator(Z_DIM).to(device or "cpu"), gan.DCDiscriminator().to(device or "cpu")
+    G.apply(gan.dcgan_init)
+    D.apply(gan.dcgan_init)
+    opts = (torch.optim.Adam(G.parameters(), 2e-4, betas=(0.5, 0.999)),
+            torch.optim.Adam(D.parameters(), 2e-4, betas=(0.5, 0.999)))
+    step = lambda g, batch, o: gan.gan_step(g, D, 2 * batch[0] - 1, *o, Z_DIM)  # noqa: E731
+    cpu = time.process_time()
+    history = fit(G, make_loader(x, batch_size=128, seed=seed), step, opts, epochs=epochs, desc=desc)
+    return G, {"cpu_s": time.process_time() - cpu, "wall_s": history.seconds, "params": n_parameters(G, D),
+               "sampler_params": n_parameters(G)}
+
+
+def vaegan_step(vae, D, batch, opt_vae, opt_D, adv_weight: float):
+    """A VAE whose decoder must also fool a discriminator on its prior samples:
+        D:   min BCE(d(x), 1) + BCE(d(decode(z)), 0),            z ~ N(0, I)
+        VAE: min -ELBO + adv_weight * BCE(d(decode(z)), 1)        (non-saturating)
+    Images go to D as 2x - 1, like the DCGAN's. ``adv_weight`` is in nats per image, the
+    unit of -ELBO (a sum over 784 pixels), so it must be large to matter at all."""
+    x = batch[0]
+    mu, logvar = vae.encode(x)
+    rec = reconstruction_nll(vae.decode_logits(reparameterize(mu, logvar)), x)
+    fake = vae.decode(torch.randn_like(mu))
+    opt_D.zero_grad()
+    d_loss = gan.discriminator_loss(D(2 * x - 1), D(2 * fake.detach() - 1))
+    d_loss.backward()
+    opt_D.step()
+    opt_vae.zero_grad()
+    elbo = (rec + kl_divergence(mu, logvar)).mean()
+    adv = gan.generator_loss(D(2 * fake - 1))
+    (elbo + adv_weight * adv).backward()
+    opt_vae.step()
+    return {"-elbo": elbo.detach(), "adv": adv.detach(), "d_loss": d_loss.detach()}
+
+
+def train_vaegan(x, epochs: int, adv_weight: float, seed: int = 0, device=None, desc: str = "VAE-GAN"):
+    """``train_vae`` plus notebook 05's discriminator on the decoder's prior samples."""
+    torch.manual_seed(seed)
+    vae, D = VAE(latent_dim=LATENT).to(device or "cpu"), gan.DCDiscriminator().to(device or "cpu")
+    D.apply(gan.dcgan_init)
+    opts = (torch.optim.Adam(vae.parameters(), lr=1e-3), torch.optim.Adam(D.parameters(), 2e-4, betas=(0.5, 0.999)))
+    step = lambda m, batch, o: vaegan_step(m, D, batch, *o, adv_weight)  # noqa: E731
+    cpu = time.process_time()
+    history = fit(vae, make_loader(x, batch_size=128, seed=seed), step, opts, epochs=epochs, desc=desc)
+    return vae, {"cpu_s": time.process_time() - cpu, "wall_s": history.seconds, "params": n_parameters(vae, D),
+                 "sampler_params": n_parameters(vae)}
+
+
+@torch.no_grad()
+def sample_vae(vae, n: int, seed: int = 0):
+    """n prior samples: z ~ N(0, I), decoded to Bernoulli means in (0, 1)."""
+    vae.eval()
+    z = torch.randn(n, vae.latent_dim, generator=torch.Generator().manual_seed(seed))
+    return evaluate.batched(vae.decode, z, device=next(vae.parameters()).device)
+
+
+@torch.no_grad()
+def sample_dcgan(G, n: int, seed: int = 0):
+    """n DCGAN samples in [0, 1], in eval mode (batch norm's running averages)."""
+    G.eval()
+    z = torch.randn(n, Z_DIM, generator=torch.Generator().manual_seed(seed))
+    return evaluate.batched(lambda b: (G(b) + 1) / 2, z, device=next(G.parameters()).device)
+
+
+def images_per_second(sample, n: int = 1000) -> float:
+    """Sampling speed: ``sample(n)`` timed once after a warm-up call."""
+    sample(16)
+    start = time.perf_counter()
+    sample(n)
+    return n / (time.perf_counter() - start)
+
+
+def scores(real_features, images, classifier, fid=metrics.fid_from_features,
+           precision_recall=metrics.precision_recall) -> dict:
+    """One column of the comparison table for ``images`` against real features."""
+    fake_features = metrics.features(images, classifier)
+    classes = metrics.class_histogram(images, classifier)
+    return {"fid": fid(real_features, fake_features), **precision_recall(real_features, fake_features),
+            "classes covered": int((classes >= 0.02 * len(images)).sum()),
+            "largest class": classes.max().item() / len(images),
+            "sharpness": evaluate.laplacian_variance(images).mean().item(),
+            "high-freq share": evaluate.high_frequency_energy(images).mean().item()}
+
+
+def edge_images(positions, size: int = 28) -> torch.Tensor:
+    """Sharp vertical edges: image k is 0 left of column positions[k] and 1 from there on."""
+    columns = torch.arange(size)
+    rows = (columns[None, :] >= torch.as_tensor(positions)[:, None]).float()
+    return rows[:, None, None, :].expand(-1, 1, size, size).contiguous()
+
+
+def radial_power_spectrum(images) -> tuple[torch.Tensor, torch.Tensor]:
+    """Mean power per spatial frequency (cycles/pixel, 0 to 0.5), averaged over the image
+    set and over directions: (frequencies, power)."""
+    x = images.float() - images.float().mean(dim=(-2, -1), keepdim=True)
+    power = torch.fft.fft2(x).abs().pow(2).mean(dim=(0, 1))
+    fy, fx = torch.meshgrid(torch.fft.fftfreq(x.shape[-2]), torch.fft.fftfreq(x.shape[-1]), indexing="ij")
+    radius = (fy ** 2 + fx ** 2).sqrt()
+    bins = torch.linspace(0, 0.5, 15)
+    which = torch.bucketize(radius.flatten(), bins[1:-1])
+    total = torch.zeros(len(bins) - 1).index_add_(0, which, power.flatten())
+    count = torch.zeros(len(bins) - 1).index_add_(0, which, torch.ones_like(power.flatten()))
+    return (bins[1:] + bins[:-1]) / 2, total / count.clamp_min(1)
+
+
+@torch.no_grad()
+def interpolation_paths(decode, start, end, steps: int = 16):
+    """Decoded straight-line paths between code rows ``start`` and ``end``: (n, steps, 1, 28, 28)."""
+    t = torch.linspace(0, 1, steps)[None, :, None]
+    codes = torch.lerp(start[:, None, :], end[:, None, :], t)
+    images = evaluate.batched(decode, codes.flatten(0, 1))
+    return images.view(len(start), steps, *images.shape[1:])
+
+
+def path_straightness(paths, features) -> dict:
+    """How smoothly decoded paths move, in classifier feature space:
+    length = sum of step lengths / distance between the ends (1: no detour),
+    jump = largest step / mean step (1: even steps; large: a sudden switch)."""
+    f = features(paths.flatten(0, 1)).view(paths.shape[0], paths.shape[1], -1)
+    steps = (f[:, 1:] - f[:, :-1]).norm(dim=-1)
+    ends = (f[:, -1] - f[:, 0]).norm(dim=-1).clamp_min(1e-8)
+    return {"length / end distance": (steps.sum(1) / ends).median().item(),
+            "largest / mean step": (steps.max(1).values / steps.mean(1).clamp_min(1e-8)).median().item()}
