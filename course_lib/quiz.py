@@ -18,7 +18,8 @@ ROOT = Path(__file__).resolve().parents[1]
 QUIZ_DIR = ROOT / "quiz"
 PARTS = ("short_answer", "multiple_choice", "essays", "glossary")
 TOPICS = {"ae": "autoencoders", "vae": "variational autoencoders", "applications": "VAE applications",
-          "gan": "GAN dynamics", "dcgan": "DCGAN and metrics", "stylegan": "StyleGAN"}
+          "gan": "GAN dynamics", "dcgan": "DCGAN and metrics", "compare": "VAEs vs GANs",
+          "stylegan": "StyleGAN"}
 LETTERS = "abcdefgh"
 
 
