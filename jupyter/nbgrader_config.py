@@ -20,3 +20,7 @@ if not os.path.isdir(exchange):
 c.Exchange.root = exchange
 # Fetched assignments go to ./generative-models/<assignment>, never over the course's own folders.
 c.Exchange.path_includes_course = True
+# On a JupyterHub whose servers all run as one system user (hub/jupyterhub_config.py), the hub
+# tells each student's server who submits (empty for the teacher, who collects everyone's).
+if os.environ.get("COURSE_STUDENT_ID"):
+    c.CourseDirectory.student_id = os.environ["COURSE_STUDENT_ID"]
