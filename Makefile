@@ -29,7 +29,7 @@ $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --upgrade pip
 	$(BIN)/python -m pip install -e .
-	$(BIN)/python -m pip install --no-deps molsets==0.3.1  # MOSES molecules; only its data files are read
+	$(BIN)/python -m pip install ./packaging/molsets  # MOSES molecules, without molsets' stale pins (see there)
 	@touch $@
 
 install: $(STAMP)
