@@ -2,6 +2,8 @@
 the course, served from its root as `make teach` does, started without the environment's bin/
 on PATH: nbgrader must find `alembic` all the same)."""
 import io
+import os
+import re
 import subprocess
 import sys
 import time
@@ -52,7 +54,10 @@ def open_notebook(page, lab, path):
     workspace = path.split("/")[-1].split(".")[0]
     page.goto(f"{lab['url']}/lab/workspaces/{workspace}/tree/{path}?token={TOKEN}")
     page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60_000)
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
+    # the kernel started by itself (no "Select Kernel" dialog) and is ready
+    page.wait_for_function("() => /ipykernel\\) \\| Idle/.test(document.querySelector('#jp-main-statusbar')?.innerText)",
+                           timeout=90_000)
+    assert page.locator(".jp-Dialog").count() == 0, "a dialog (e.g. Select Kernel) opened with the notebook"
     assert page.locator(".jp-NotebookPanel").count() == 1
     return page.locator(".jp-NotebookPanel").first
 
@@ -60,8 +65,19 @@ def open_notebook(page, lab, path):
 def run_all(page, notebook):
     """Run ▸ Run All Cells; waits until every code cell has its execution count. Returns seconds."""
     start = time.monotonic()
-    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+    started = "() => [...document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell .jp-InputArea-prompt')]" \
+              ".some(e => /\\[(\\*|\\d+)\\]/.test(e.textContent))"
+    for attempt in range(2):  # a click that lands while the menu bar is still settling is lost: once more
+        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+        page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).first.click()
+        try:
+            page.wait_for_function(started, timeout=30_000)
+            break
+        except Exception:
+            page.keyboard.press("Escape")
+            if attempt:
+                page.screenshot(path=os.path.join(os.environ.get("BROWSER_SHOTS", "."), "run_all_did_not_start.png"))
+                raise
     code = notebook.locator(".jp-CodeCell .jp-InputArea-prompt")
     page.wait_for_function(
         """() => { const p = [...document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell .jp-InputArea-prompt')];
