@@ -1,8 +1,14 @@
 """nbgrader settings for the course. nbgrader reads this file from the current
-directory only: run nbgrader (or make release / make grade) from the repository root."""
-c = get_config()  # noqa: F821  (provided by nbgrader)
+directory only: run nbgrader (or make release / make grade / make teach) from the repository root."""
+import os
+import sysconfig
 
-c.CourseDirectory.course_id = "generative-models"
+c = get_config()  # noqa: F821  (provided by nbgrader)
+here = os.path.dirname(os.path.abspath(__file__))
+
+# Course id and exchange folder, shared with the students' side (see jupyter/nbgrader_config.py).
+load_subconfig("nbgrader_config.py", os.path.join(here, "jupyter"))  # noqa: F821
+
 # solutions/<assignment>/<notebook>.ipynb  ->  notebooks/<assignment>/<notebook>.ipynb
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "notebooks"
@@ -15,6 +21,13 @@ c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedE
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
 # A cell that runs longer than this (e.g. an endless loop) is stopped and the
-# notebook goes on, so one student's code cannot stall the grading of others.
+# notebook goes on, so one student's code cannot stall the grading of others
+# (nbgrader's Execute always goes on after an error: allow_errors is not a setting).
 c.Execute.timeout = 600
-c.Execute.allow_errors = True
+
+# nbgrader runs its database tool `alembic` by name. A server started without this
+# environment's bin/ on PATH (`.venv/bin/jupyter lab`, a conda env not activated) would fail
+# with FileNotFoundError: 'alembic'; so the environment's scripts folder goes first on PATH.
+scripts = sysconfig.get_path("scripts")
+if scripts not in os.environ.get("PATH", "").split(os.pathsep):
+    os.environ["PATH"] = os.pathsep.join([scripts, os.environ.get("PATH", "")])

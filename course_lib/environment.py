@@ -47,7 +47,8 @@ def check_data(name: str = "FashionMNIST"):
         images, _ = data.load(name, "test", n=16)
     except data.DataNotFoundError as err:
         return False, str(err)
-    return True, f"{name} found under {config.data_root()} ({tuple(images.shape)} sample loaded)"
+    n, height, width = len(images), images.shape[-2], images.shape[-1]
+    return True, f"{name} found under {config.data_root()} (a sample of {n} images of {height}x{width} pixels loaded)"
 
 
 def report() -> bool:

@@ -1,7 +1,7 @@
 """Molecules as strings, and a sequence VAE over them (notebook 03, part 3).
 
 * Data: SMILES of the MOSES benchmark (drug-like molecules, MIT), read straight from the
-  ``molsets`` wheel (``pip install --no-deps molsets``; ``import moses`` itself needs more);
+  ``molsets`` wheel (``pip install ./packaging/molsets``: without its dependencies; ``import moses`` needs more);
   where that is missing, RDKit's own 5k NCI molecules.
 * Representations: SMILES (a grammar: most strings are not molecules) and SELFIES (every
   string decodes to a valid molecule), tokenised into a vocabulary.
@@ -54,7 +54,7 @@ def load_smiles(n: int, split: str = "train", max_len: int = 60, seed: int = 0) 
         from rdkit import RDConfig
         nci = Path(RDConfig.RDDataDir) / "NCI" / "first_5K.smi"
         if not nci.is_file():
-            raise FileNotFoundError("no molecule data: run `pip install --no-deps molsets` (or `make install`).")
+            raise FileNotFoundError("no molecule data: run `pip install ./packaging/molsets` (or `make install`).")
         rows = [line.split()[0] for line in nci.read_text().splitlines() if line.strip()]
         rows = rows[: len(rows) * 4 // 5] if split == "train" else rows[len(rows) * 4 // 5:]
     rows = [s for s in rows if len(s) <= max_len]

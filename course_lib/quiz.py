@@ -130,7 +130,7 @@ def interactive(topics=None, bank: dict | None = None, display_it: bool = True):
         boxes.append(w.VBox([w.HTML(f"<b>{i}. [{TOPICS[q['topic']]}]</b> {q['prompt']}"), choice, button, feedback]))
     for q in pick(bank["short_answer"]):
         answer, reveal, shown = w.Textarea(placeholder="Your answer", layout=w.Layout(width="90%")), \
-            w.Button(description="Show model answer"), w.VBox()
+            w.Button(description="Show model answer", layout=w.Layout(width="auto")), w.VBox()  # label not cut off
 
         def show(_, q=q, shown=shown):
             shown.children = [w.HTML(f"<p><b>Model answer.</b> {q['model_answer']}</p><p>Tick what your answer covers:</p>")] \

@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, field
 
 import torch
-from tqdm.auto import tqdm
+from .progress import tqdm
 
 
 @dataclass

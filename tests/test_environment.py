@@ -18,3 +18,12 @@ def test_old_or_missing_package_is_flagged():
         {"torch": ("torch", "999.0"), "not_a_module_xyz": ("not-a-package", "1.0")}))
     assert rows["torch"][0] is False and "older than 999.0" in rows["torch"][1]
     assert rows["not-a-package"][0] is False and "pip install" in rows["not-a-package"][1]
+
+
+def test_data_line_reads_as_a_sentence(monkeypatch):
+    import os
+    if not os.environ.get("COURSE_DATA"):
+        import pytest
+        pytest.skip("needs COURSE_DATA")
+    ok, message = environment.check_data()
+    assert ok and "a sample of 16 images of 28x28 pixels loaded" in message and "((" not in message

@@ -111,6 +111,7 @@ def test_interactive_quiz_builds_checks_and_scores():
     short = box.children[-1]
     short.children[2].click()
     assert len(short.children[3].children) == 1 + len(BANK["short_answer"][-1]["key_points"])
+    assert short.children[2].layout.width == "auto"  # "Show model answer" is not cut off
 
 
 def test_text_quiz_works_without_widgets():
