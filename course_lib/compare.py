@@ -47,7 +47,8 @@ def train_vae(x, epochs: int, seed: int = 0, device=None, desc: str = "VAE"):
     cpu = time.process_time()
     history = fit(vae, make_loader(x, batch_size=128, seed=seed), _vae_step,
                   torch.optim.Adam(vae.parameters(), lr=1e-3), epochs=epochs, desc=desc)
-    return vae, {"cpu_s": time.process_time() - cpu, "wall_s": history.seconds, "params": n_parameters(vae)}
+    return vae, {"cpu_s": time.process_time() - cpu, "wall_s": history.seconds, "params": n_parameters(vae),
+                 "sampler_params": n_parameters(vae.expand, vae.generate)}
 
 
 def train_dcgan(x, epochs: int, seed: int = 0, device=None, desc: str = "DCGAN"):
@@ -71,8 +72,9 @@ def vaegan_step(vae, D, batch, opt_vae, opt_D, adv_weight: float):
     """A VAE whose decoder must also fool a discriminator on its prior samples:
         D:   min BCE(d(x), 1) + BCE(d(decode(z)), 0),            z ~ N(0, I)
         VAE: min -ELBO + adv_weight * BCE(d(decode(z)), 1)        (non-saturating)
-    Images go to D as 2x - 1, like the DCGAN's. ``adv_weight`` is in nats per image, the
-    unit of -ELBO (a sum over 784 pixels), so it must be large to matter at all."""
+    Images go to D as 2x - 1, like the DCGAN's. -ELBO sums over 784 pixels (hundreds of
+    nats per image), the adversarial loss is a few nats: ``adv_weight`` (a plain number) sets
+    how much the discriminator's gradient counts against the pixels' at the decoder."""
     x = batch[0]
     mu, logvar = vae.encode(x)
     rec = reconstruction_nll(vae.decode_logits(reparameterize(mu, logvar)), x)
@@ -99,7 +101,7 @@ def train_vaegan(x, epochs: int, adv_weight: float, seed: int = 0, device=None, 
     cpu = time.process_time()
     history = fit(vae, make_loader(x, batch_size=128, seed=seed), step, opts, epochs=epochs, desc=desc)
     return vae, {"cpu_s": time.process_time() - cpu, "wall_s": history.seconds, "params": n_parameters(vae, D),
-                 "sampler_params": n_parameters(vae)}
+                 "sampler_params": n_parameters(vae.expand, vae.generate)}
 
 
 @torch.no_grad()
@@ -131,7 +133,9 @@ def scores(real_features, images, classifier, fid=metrics.fid_from_features,
     """One column of the comparison table for ``images`` against real features."""
     fake_features = metrics.features(images, classifier)
     classes = metrics.class_histogram(images, classifier)
+    spread = torch.cov(fake_features.double().T).trace() / torch.cov(real_features.double().T).trace()
     return {"fid": fid(real_features, fake_features), **precision_recall(real_features, fake_features),
+            "feature spread": spread.item(), "histogram": classes.tolist(),
             "classes covered": int((classes >= 0.02 * len(images)).sum()),
             "largest class": classes.max().item() / len(images),
             "sharpness": evaluate.laplacian_variance(images).mean().item(),
@@ -147,23 +151,34 @@ def edge_images(positions, size: int = 28) -> torch.Tensor:
 
 def radial_power_spectrum(images) -> tuple[torch.Tensor, torch.Tensor]:
     """Mean power per spatial frequency (cycles/pixel, 0 to 0.5), averaged over the image
-    set and over directions: (frequencies, power)."""
+    set and over directions: (frequencies, power). The corners of the 2-D spectrum (radius
+    above 0.5, diagonal frequencies with no full circle) are left out."""
     x = images.float() - images.float().mean(dim=(-2, -1), keepdim=True)
     power = torch.fft.fft2(x).abs().pow(2).mean(dim=(0, 1))
     fy, fx = torch.meshgrid(torch.fft.fftfreq(x.shape[-2]), torch.fft.fftfreq(x.shape[-1]), indexing="ij")
     radius = (fy ** 2 + fx ** 2).sqrt()
     bins = torch.linspace(0, 0.5, 15)
-    which = torch.bucketize(radius.flatten(), bins[1:-1])
-    total = torch.zeros(len(bins) - 1).index_add_(0, which, power.flatten())
-    count = torch.zeros(len(bins) - 1).index_add_(0, which, torch.ones_like(power.flatten()))
+    keep = radius.flatten() <= 0.5
+    which = torch.bucketize(radius.flatten()[keep], bins[1:-1])
+    total = torch.zeros(len(bins) - 1).index_add_(0, which, power.flatten()[keep])
+    count = torch.zeros(len(bins) - 1).index_add_(0, which, torch.ones_like(power.flatten()[keep]))
     return (bins[1:] + bins[:-1]) / 2, total / count.clamp_min(1)
 
 
+def slerp(a, b, t):
+    """Spherical interpolation between rows of a and b (t broadcasts): it keeps the norm that
+    Gaussian noise vectors have (about sqrt(d)), where a straight line would pass closer to 0."""
+    a_n, b_n = a / a.norm(dim=-1, keepdim=True), b / b.norm(dim=-1, keepdim=True)
+    omega = torch.acos((a_n * b_n).sum(-1, keepdim=True).clamp(-1 + 1e-7, 1 - 1e-7))
+    return (torch.sin((1 - t) * omega) * a + torch.sin(t * omega) * b) / torch.sin(omega)
+
+
 @torch.no_grad()
-def interpolation_paths(decode, start, end, steps: int = 16):
-    """Decoded straight-line paths between code rows ``start`` and ``end``: (n, steps, 1, 28, 28)."""
+def interpolation_paths(decode, start, end, steps: int = 16, spherical: bool = False):
+    """Decoded paths between code rows ``start`` and ``end``: (n, steps, 1, 28, 28); straight
+    lines, or great circles (``spherical``, for Gaussian noise inputs)."""
     t = torch.linspace(0, 1, steps)[None, :, None]
-    codes = torch.lerp(start[:, None, :], end[:, None, :], t)
+    codes = (slerp if spherical else torch.lerp)(start[:, None, :], end[:, None, :], t)
     images = evaluate.batched(decode, codes.flatten(0, 1))
     return images.view(len(start), steps, *images.shape[1:])
 

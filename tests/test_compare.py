@@ -109,3 +109,22 @@ def test_scores_of_real_images_against_themselves_sit_at_the_floor():
     assert out["fid"] == pytest.approx(0.0, abs=1e-3)
     assert out["precision"] == 1.0 and out["recall"] == 1.0
     assert out["classes covered"] == 10 and 0.1 <= out["largest class"] < 0.2
+
+
+def test_slerp_keeps_the_norm_of_gaussian_codes_and_hits_both_ends():
+    torch.manual_seed(7)
+    a, b = torch.randn(50, 64), torch.randn(50, 64)
+    mid = compare.slerp(a, b, torch.tensor(0.5))
+    assert torch.allclose(compare.slerp(a, b, torch.tensor(0.0)), a, atol=1e-4)
+    assert torch.allclose(compare.slerp(a, b, torch.tensor(1.0)), b, atol=1e-4)
+    assert (mid.norm(dim=1) / ((a.norm(dim=1) + b.norm(dim=1)) / 2)).sub(1).abs().max() < 0.1
+    assert torch.lerp(a, b, 0.5).norm(dim=1).mean() < 0.8 * mid.norm(dim=1).mean()
+
+
+def test_scores_report_feature_spread_and_the_class_histogram():
+    clf = metrics.load_classifier()
+    torch.manual_seed(8)
+    real = torch.rand(200, 1, 28, 28)
+    out = compare.scores(metrics.features(real, clf), real[:1].expand(200, 1, 28, 28).clone(), clf)
+    assert out["feature spread"] == pytest.approx(0.0, abs=1e-6)      # one image repeated: no spread
+    assert sum(out["histogram"]) == 200 and out["classes covered"] == 1 and out["largest class"] == 1.0
