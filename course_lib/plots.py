@@ -142,8 +142,10 @@ def discriminator_map(D, real, fake, limit: float = 3.0, title: str = "D(x) over
     """D's probability of "real" at every point, with real (white) and generated (red) samples."""
     ticks = torch.linspace(-limit, limit, 200)
     grid = torch.cartesian_prod(ticks, ticks)[:, [1, 0]]
-    device = next(D.parameters()).device
-    prob = torch.sigmoid(D(grid.to(device))).cpu().reshape(200, 200)
+    params = list(D.parameters()) if hasattr(D, "parameters") else []
+    device = params[0].device if params else "cpu"   # D may be any function from points to logits
+    with torch.no_grad():
+        prob = torch.sigmoid(D(grid.to(device))).cpu().reshape(200, 200)
     fig, ax = plt.subplots(figsize=(4.6, 3.8))
     image = ax.imshow(prob, origin="lower", extent=(-limit, limit, -limit, limit), cmap="RdBu_r", vmin=0, vmax=1)
     fig.colorbar(image, ax=ax, label="D(x): 0 = fake, 1 = real")

@@ -31,6 +31,17 @@ class Mutant:
     old: str
     new: str
     loses: list = field(default_factory=list)
+    hidden_only: str = ""   # why the visible tests cannot catch it (one line); empty: they must
+
+
+@dataclass
+class Variant:
+    """A correct answer written differently from the reference: ``code`` replaces the whole
+    solution cell ``cell``; it must keep full points and pass the visible tests."""
+
+    name: str
+    cell: str
+    code: str
 
 
 def assignments() -> list[str]:
@@ -120,6 +131,83 @@ def apply_mutant(solved: dict[str, str], mutant: Mutant) -> dict[str, str]:
     if code.count(mutant.old) != 1:
         raise ValueError(f"mutant {mutant.name!r}: {mutant.old!r} must occur exactly once in cell {mutant.cell}")
     return {**solved, mutant.cell: code.replace(mutant.old, mutant.new)}
+
+
+def apply_variant(solved: dict[str, str], variant: Variant) -> dict[str, str]:
+    import textwrap
+
+    return {**solved, variant.cell: textwrap.dedent(variant.code).strip() + "\n"}
+
+
+def graded_assignments() -> list[str]:
+    """The notebooks with autograded exercises (the quiz has its own test, tests/test_quiz.py)."""
+    out = []
+    for assignment in assignments():
+        nb = nbformat.read(source_notebook(assignment), as_version=4)
+        if is_graded(nb) and not nb.metadata.get("course", {}).get("quiz"):
+            out.append(assignment)
+    return out
+
+
+def is_visible_test(cell) -> bool:
+    meta = nbgrader_meta(cell)
+    return cell.cell_type == "code" and bool(meta.get("grade")) and not HIDDEN_RE.search(cell.source)
+
+
+def visible_tests_of(assignment: str, exercise: str) -> list[str]:
+    """grade_ids of the visible test cells that follow solution cell ``exercise`` (up to the next exercise)."""
+    nb = nbformat.read(source_notebook(assignment), as_version=4)
+    found, out = False, []
+    for cell in nb.cells:
+        meta = nbgrader_meta(cell)
+        if cell.cell_type == "code" and meta.get("solution"):
+            if found:
+                break
+            found = meta["grade_id"] == exercise
+        elif found and is_visible_test(cell):
+            out.append(meta["grade_id"])
+    return out
+
+
+def run_visible(assignment: str, fill: dict[str, str], hidden: bool = False) -> tuple[str, str] | None:
+    """What a learner sees before grading: the setup cells, the solution cells (as in ``fill``)
+    and the *visible* test cells, in notebook order, in one fresh namespace in this process
+    (no training, no kernel). Returns (cell, error) for the first cell that raised, or None.
+    ``hidden=True`` runs the hidden test cells too: a quick in-process preview of grading."""
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # tiny tensors: more threads only add overhead
+    try:
+        return _run_cells(assignment, fill, hidden)
+    finally:
+        torch.set_num_threads(threads)
+
+
+def _run_cells(assignment: str, fill: dict[str, str], hidden: bool) -> tuple[str, str] | None:
+    import contextlib
+    import io
+
+    nb = nbformat.read(source_notebook(assignment), as_version=4)
+    namespace = {"__name__": "__main__"}
+    for cell in nb.cells:
+        meta = nbgrader_meta(cell)
+        if cell.cell_type != "code":
+            continue
+        if meta.get("solution"):
+            name, source = meta["grade_id"], fill[meta["grade_id"]]
+        elif is_visible_test(cell) or (hidden and meta.get("grade") and cell.cell_type == "code"):
+            name, source = meta["grade_id"], cell.source
+        elif "setup" in cell.metadata.get("tags", []):
+            name, source = "setup", cell.source
+        else:
+            continue
+        try:
+            with contextlib.redirect_stdout(io.StringIO()):
+                exec(compile(source, f"<{assignment}:{name}>", "exec"), namespace)
+        except Exception as error:  # noqa: BLE001 -- any error is what the learner would see
+            return name, f"{type(error).__name__}: {error}"
+    return None
 
 
 def autograde(course: Path, assignment: str) -> dict[str, dict[str, tuple[float, float]]]:

@@ -1,7 +1,9 @@
+import copy
 import math
 
 import pytest
 import torch
+from torch import nn
 
 from course_lib import toy2d
 from course_lib.models import gan
@@ -74,3 +76,44 @@ def test_dcgan_shapes():
     G.apply(gan.dcgan_init)
     x = G(torch.randn(3, 8))
     assert x.shape == (3, 1, 28, 28) and x.abs().max() <= 1 and D(x).shape == (3, 1)
+
+
+def test_r1_penalty_of_a_linear_discriminator_is_its_squared_weight():
+    w = torch.tensor([[3.0, -4.0]])
+    real = torch.randn(10, 2, requires_grad=True)
+    assert gan.r1_penalty(real @ w.T, real).item() == pytest.approx(25.0)
+
+
+def test_gan_step_with_r1_adds_gamma_half_r1_to_d_loss_only():
+    torch.manual_seed(0)
+    D = nn.Linear(2, 1)
+    G = gan.mlp(2, 2, 8)
+    real = toy2d.ring(16, seed=1)
+    grads = {}
+    for r1 in (0.0, 2.0):
+        Dc = copy.deepcopy(D)
+        opt_D = torch.optim.SGD(Dc.parameters(), 1.0)
+        torch.manual_seed(3)
+        gan.gan_step(copy.deepcopy(G), Dc, real, torch.optim.SGD(G.parameters(), 0.0), opt_D, 2, r1=r1)
+        grads[r1] = D.weight.detach() - Dc.weight.detach()   # = lr x (D's gradient) + G's step leaves D alone
+    # d/dw of (r1 / 2) |w|^2 is r1 w: the R1 step differs by exactly r1 x w
+    torch.testing.assert_close(grads[2.0] - grads[0.0], 2.0 * D.weight.detach(), atol=1e-5, rtol=1e-4)
+
+
+def test_train_toy_gan_decays_learning_rates_to_zero():
+    D = gan.toy_discriminator("plain", hidden=8)
+    G, history, _ = gan.train_toy_gan(lambda n: toy2d.ring(n), D, 20, batch=16, lr_decay=True, betas=(0.0, 0.99))
+    assert len(history.steps["d_loss"]) == 20
+
+
+def test_optimal_discriminator_and_js_on_a_half_collapsed_ring():
+    centres, std = toy2d.ring_centres(), 0.02
+    log_p_data = lambda x: toy2d.mixture_log_density(x, centres, std)   # noqa: E731
+    log_p_g = lambda x: toy2d.mixture_log_density(x, centres[::2], std)   # noqa: E731
+    d_star = torch.sigmoid(toy2d.optimal_discriminator_logit(centres[:2], log_p_data, log_p_g))
+    torch.testing.assert_close(d_star, torch.tensor([1 / 3, 1.0]), atol=1e-4, rtol=0)
+    js = toy2d.js_divergence(lambda n: toy2d.ring(n), lambda n: toy2d.mixture(centres[::2], n, std), log_p_data, log_p_g)
+    assert js == pytest.approx(0.75 * math.log(4 / 3), abs=0.003)
+    # a 2-D Gaussian's log density at its centre
+    assert toy2d.mixture_log_density(torch.zeros(1, 2), torch.zeros(1, 2), 0.5).item() == \
+        pytest.approx(-math.log(2 * math.pi * 0.25), abs=1e-5)

@@ -1,18 +1,14 @@
-"""Real nbgrader autograding: blank release -> 0, solution -> full marks, every
-known wrong answer -> fewer points on the tests that should catch it."""
-import nbformat
+"""Real nbgrader autograding: blank release -> 0, solution and every correct variant
+(tests/variants.py) -> full marks, every known wrong answer -> fewer points on the tests
+that should catch it. One autograde run per notebook grades them all."""
 import pytest
 from mutants import MUTANTS
-from nbgrading import (apply_mutant, assignments, autograde, exercises_of, is_graded, make_course, solutions_of,
-                       source_notebook, submit)
+from nbgrading import (apply_mutant, apply_variant, autograde, exercises_of, graded_assignments, make_course,
+                       solutions_of, submit)
+from variants import VARIANTS
 
-def _graded_exercises(assignment):
-    nb = nbformat.read(source_notebook(assignment), as_version=4)
-    # the quiz has its own grading test (tests/test_quiz.py): a wrong choice per question
-    return is_graded(nb) and not nb.metadata.get("course", {}).get("quiz")
-
-
-GRADED = [a for a in assignments() if _graded_exercises(a)]
+# the quiz has its own grading test (tests/test_quiz.py): a wrong choice per question
+GRADED = graded_assignments()
 
 
 def test_every_graded_assignment_has_mutants_for_every_exercise():
@@ -22,7 +18,7 @@ def test_every_graded_assignment_has_mutants_for_every_exercise():
 
 
 @pytest.mark.parametrize("assignment", GRADED)
-def test_autograde_blank_solution_and_mutants(assignment, tmp_path):
+def test_autograde_blank_solution_variants_and_mutants(assignment, tmp_path):
     course = make_course(tmp_path, assignment)
     solved = solutions_of(assignment)
     submit(course, assignment, "blank", {})
@@ -30,6 +26,9 @@ def test_autograde_blank_solution_and_mutants(assignment, tmp_path):
     mutants = MUTANTS[assignment]
     for i, mutant in enumerate(mutants):
         submit(course, assignment, f"mutant{i:02d}", apply_mutant(solved, mutant))
+    variants = VARIANTS[assignment]
+    for i, variant in enumerate(variants):
+        submit(course, assignment, f"variant{i:02d}", apply_variant(solved, variant))
 
     scores = autograde(course, assignment)
 
@@ -37,6 +36,10 @@ def test_autograde_blank_solution_and_mutants(assignment, tmp_path):
     assert sum(s for s, _ in scores["blank"].values()) == 0, scores["blank"]
     assert all(s == m for s, m in scores["solution"].values()), scores["solution"]
     full = sum(m for _, m in scores["solution"].values())
+    for i, variant in enumerate(variants):
+        got = scores[f"variant{i:02d}"]
+        lost = {cell: s for cell, s in got.items() if s[0] < s[1]}
+        assert not lost, f"correct variant {variant.name!r} lost points: {lost}"
     for i, mutant in enumerate(mutants):
         got = scores[f"mutant{i:02d}"]
         kept = [cell for cell in mutant.loses if got[cell][0] >= got[cell][1]]

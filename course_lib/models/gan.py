@@ -31,15 +31,25 @@ def saturating_generator_loss(d_fake):
     return -F.binary_cross_entropy_with_logits(d_fake, torch.zeros_like(d_fake))
 
 
-def gan_step(G, D, real, opt_G, opt_D, z_dim: int, g_loss=generator_loss) -> dict:
+def r1_penalty(d_real, real):
+    """R1 (Mescheder et al. 2018): the mean squared norm of the gradient of D's logit at the real data.
+    ``real`` must require grad and ``d_real`` be computed from it."""
+    grad, = torch.autograd.grad(d_real.sum(), real, create_graph=True)
+    return grad.pow(2).flatten(1).sum(1).mean()
+
+
+def gan_step(G, D, real, opt_G, opt_D, z_dim: int, g_loss=generator_loss, r1: float = 0.0) -> dict:
     """One alternating update: the discriminator on real and detached fakes, then the
-    generator through the updated discriminator. Returns losses and mean D outputs."""
+    generator through the updated discriminator. Returns losses and mean D outputs.
+    ``r1 > 0`` adds (r1 / 2) x R1 to D's loss: D is kept smooth around the data."""
     z = torch.randn(len(real), z_dim, device=real.device)
     fake = G(z)
     opt_D.zero_grad()
+    if r1:
+        real = real.detach().requires_grad_(True)
     d_real, d_fake = D(real), D(fake.detach())
     d_loss = discriminator_loss(d_real, d_fake)
-    d_loss.backward()
+    (d_loss + r1 / 2 * r1_penalty(d_real, real) if r1 else d_loss).backward()
     opt_D.step()
     opt_G.zero_grad()
     loss_g = g_loss(D(fake))
@@ -70,20 +80,20 @@ class Packed(nn.Module):
 
 def dirac_gan(steps: int = 400, lr: float = 0.1, mode: str = "simultaneous", gamma: float = 0.0,
               start=(1.0, 1.0)) -> torch.Tensor:
-    """Mescheder et al.'s Dirac-GAN: data at 0, G = a point theta, D(x) = sigmoid(psi x).
-    L(theta, psi) = f(psi theta) + f(0), f(t) = -log(1 + e^-t); D ascends L - gamma/2 psi^2
-    (R1 penalty), G descends L. Returns the (theta, psi) trajectory, shape (steps + 1, 2)."""
+    """Mescheder et al.'s Dirac-GAN: data at 0, G = a point theta, D(x) = sigmoid(psi x) = P(x is real).
+    V(theta, psi) = log D(0) + log(1 - D(theta)) = f(0) + f(-psi theta), f(t) = log sigmoid(t) = -log(1 + e^-t);
+    D ascends V - gamma/2 psi^2 (R1 penalty), G descends V. Returns the (theta, psi) trajectory, shape (steps + 1, 2)."""
     theta, psi = start
     path = [(theta, psi)]
-    fprime = lambda t: torch.sigmoid(torch.tensor(-t)).item()  # f'(t)
+    d_fake = lambda t: torch.sigmoid(torch.tensor(t)).item()  # D(theta) = sigmoid(psi theta) = f'(-psi theta)
     for _ in range(steps):
-        grad_theta = fprime(psi * theta) * psi
+        grad_theta = -d_fake(psi * theta) * psi  # dV/dtheta
         if mode == "simultaneous":
-            grad_psi = fprime(psi * theta) * theta - gamma * psi
+            grad_psi = -d_fake(psi * theta) * theta - gamma * psi
             theta, psi = theta - lr * grad_theta, psi + lr * grad_psi
         elif mode == "alternating":
             theta = theta - lr * grad_theta
-            psi = psi + lr * (fprime(psi * theta) * theta - gamma * psi)
+            psi = psi + lr * (-d_fake(psi * theta) * theta - gamma * psi)
         else:
             raise ValueError(f"mode must be 'simultaneous' or 'alternating', not {mode!r}")
         path.append((theta, psi))
@@ -169,17 +179,27 @@ class _Batches:
 
 
 def train_toy_gan(sample, D, steps: int, z_dim: int = 2, seed: int = 0, lr: float = 1e-3, lr_D: float | None = None,
-                  batch: int = 256, step=gan_step, desc: str = "GAN", snapshots: int = 0):
+                  batch: int = 256, step=gan_step, desc: str = "GAN", snapshots: int = 0, lr_decay: bool = False,
+                  betas=(0.5, 0.999)):
     """Train a 2-D MLP generator against ``D`` on batches from ``sample(n)`` (Adam, lr for G,
-    ``lr_D`` for D, default the same) with the course's ``fit``. Returns (G, history, snapshots):
-    ``snapshots`` evenly spaced sets of 1,000 generated points, keyed by step."""
+    ``lr_D`` for D, default the same; Adam's ``betas``) with the course's ``fit``. ``lr_decay``: both learning rates
+    fall linearly to 0 over the run. Returns (G, history, snapshots): ``snapshots`` evenly spaced
+    sets of 1,000 generated points, keyed by step."""
     from ..train import History, fit
 
     torch.manual_seed(seed)
     G = mlp(z_dim, 2)
-    optimizers = (torch.optim.Adam(G.parameters(), lr, betas=(0.5, 0.999)),
-                  torch.optim.Adam(D.parameters(), lr_D or lr, betas=(0.5, 0.999)))
-    one_round = lambda g, b, opts: step(g, D, b[0], *opts, z_dim)  # noqa: E731
+    optimizers = (torch.optim.Adam(G.parameters(), lr, betas=betas),
+                  torch.optim.Adam(D.parameters(), lr_D or lr, betas=betas))
+    schedules = [torch.optim.lr_scheduler.LambdaLR(o, lambda i: max(0.0, 1 - i / steps)) for o in optimizers] \
+        if lr_decay else []
+
+    def one_round(g, b, opts):
+        out = step(g, D, b[0], *opts, z_dim)
+        for schedule in schedules:
+            schedule.step()
+        return out
+
     every = steps // snapshots if snapshots else steps
     history, shots, done = History(), {}, 0
     while done < steps and not history.interrupted:
