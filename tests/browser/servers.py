@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -65,3 +66,17 @@ def stop(proc: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+@contextmanager
+def serve(cmd: list, ready_url: str, log: Path, name: str, cwd: Path, env: dict):
+    """Run ``cmd`` (output to ``log``) until the ``with`` block ends; enter once ``ready_url`` answers."""
+    start = time.monotonic()
+    with open(log, "w") as out:
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        wait_for(ready_url, 90, proc, log)
+        print(f"\n{name} answered after {time.monotonic() - start:.1f} s")
+        yield proc
+    finally:
+        stop(proc)

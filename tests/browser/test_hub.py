@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from servers import ROOT, free_port, kernel_env, stop, wait_for
+from servers import ROOT, free_port, kernel_env, serve
 
 TEACHER, STUDENTS, PASSWORD, TOKEN = "teacher", ["alice", "bob"], "course-pw", "hub-test-token"
 ASSIGNMENT, COURSE = "01_autoencoders", "generative-models"
@@ -44,16 +44,9 @@ def hub(tmp_path_factory):
                      COURSE_HUB_API_URL=f"http://127.0.0.1:{free_port()}",
                      COURSE_PROXY_API_URL=f"http://127.0.0.1:{free_port()}")
     env["PATH"] = f"{Path(sys.executable).parent}:{Path(proxy).parent}:{env['PATH']}"  # jupyterhub-singleuser
-    start = time.monotonic()
-    with open(log, "w") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "jupyterhub", "-f", str(ROOT / "hub" / "jupyterhub_config.py")],
-                                cwd=state, env=env, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        wait_for(f"{url}/hub/api/", 90, proc, log)
-        print(f"\nJupyterHub answered after {time.monotonic() - start:.1f} s")
+    with serve([sys.executable, "-m", "jupyterhub", "-f", str(ROOT / "hub" / "jupyterhub_config.py")],
+               f"{url}/hub/api/", log, "JupyterHub", cwd=state, env=env):
         yield {"url": url, "state": state, "log": log}
-    finally:
-        stop(proc)
 
 
 def start_server(hub, user):

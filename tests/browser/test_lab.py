@@ -4,7 +4,6 @@ on PATH: nbgrader must find `alembic` all the same)."""
 import io
 import os
 import re
-import subprocess
 import sys
 import time
 import urllib.request
@@ -12,7 +11,7 @@ import urllib.request
 import pytest
 from PIL import Image, ImageChops
 
-from servers import copy_course, free_port, kernel_env, stop, wait_for
+from servers import copy_course, free_port, kernel_env, serve
 
 TOKEN = "browser-test"
 RUN_ALL_S = 180  # the quick profile's budget for a notebook
@@ -25,19 +24,11 @@ def lab(tmp_path_factory):
     port, log = free_port(), tmp / "lab.log"
     env = kernel_env(JUPYTER_CONFIG_PATH=str(course / "jupyter"), JUPYTERLAB_SETTINGS_DIR=str(tmp / "settings"),
                      JUPYTERLAB_WORKSPACES_DIR=str(tmp / "workspaces"))
-    start = time.monotonic()
-    with open(log, "w") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1",
-                                 f"--port={port}", f"--IdentityProvider.token={TOKEN}", "--allow-root",
-                                 f"--ServerApp.root_dir={course}"], cwd=course, env=env, stdout=out,
-                                stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(f"{url}/api/status?token={TOKEN}", 90, proc, log)
-        print(f"\nJupyterLab answered after {time.monotonic() - start:.1f} s")
+    with serve([sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+                f"--IdentityProvider.token={TOKEN}", "--allow-root", f"--ServerApp.root_dir={course}"],
+               f"{url}/api/status?token={TOKEN}", log, "JupyterLab", cwd=course, env=env):
         yield {"url": url, "course": course, "log": log}
-    finally:
-        stop(proc)
 
 
 @pytest.fixture(scope="module")
