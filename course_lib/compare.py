@@ -19,6 +19,7 @@ import torch
 from . import evaluate, metrics
 from .models import VAE
 from .models import gan
+from .models.stylegan import slerp
 from .models.vae import kl_divergence, negative_elbo, reconstruction_nll, reparameterize
 from .train import fit
 from .data import loader as make_loader
@@ -163,14 +164,6 @@ def radial_power_spectrum(images) -> tuple[torch.Tensor, torch.Tensor]:
     total = torch.zeros(len(bins) - 1).index_add_(0, which, power.flatten()[keep])
     count = torch.zeros(len(bins) - 1).index_add_(0, which, torch.ones_like(power.flatten()[keep]))
     return (bins[1:] + bins[:-1]) / 2, total / count.clamp_min(1)
-
-
-def slerp(a, b, t):
-    """Spherical interpolation between rows of a and b (t broadcasts): it keeps the norm that
-    Gaussian noise vectors have (about sqrt(d)), where a straight line would pass closer to 0."""
-    a_n, b_n = a / a.norm(dim=-1, keepdim=True), b / b.norm(dim=-1, keepdim=True)
-    omega = torch.acos((a_n * b_n).sum(-1, keepdim=True).clamp(-1 + 1e-7, 1 - 1e-7))
-    return (torch.sin((1 - t) * omega) * a + torch.sin(t * omega) * b) / torch.sin(omega)
 
 
 @torch.no_grad()

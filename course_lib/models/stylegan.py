@@ -254,6 +254,14 @@ def load_pretrained(device=None):
     return G.to(device or "cpu").eval().requires_grad_(False), json.loads(ASSET.with_suffix(".json").read_text())
 
 
+def slerp(a, b, t):
+    """Spherical interpolation between rows of a and b (t broadcasts): it keeps the norm that
+    Gaussian noise vectors have (about sqrt(d)), where a straight line would pass closer to 0."""
+    a_n, b_n = a / a.norm(dim=-1, keepdim=True), b / b.norm(dim=-1, keepdim=True)
+    omega = torch.acos((a_n * b_n).sum(-1, keepdim=True).clamp(-1, 1))
+    return (torch.sin((1 - t) * omega) * a + torch.sin(t * omega) * b) / torch.sin(omega)
+
+
 @torch.no_grad()
 def path_length(G, n: int, space: str, features, eps: float = 1e-2, seed: int = 0):
     """Perceptual-path-length-like statistic: E ||phi(g(t + eps)) - phi(g(t))||^2 / eps^2 along
@@ -267,10 +275,6 @@ def path_length(G, n: int, space: str, features, eps: float = 1e-2, seed: int = 
         w0, w1 = G.map(z0.to(dev)), G.map(z1.to(dev))
         wa, wb = torch.lerp(w0, w1, t.to(dev)), torch.lerp(w0, w1, (t + eps).to(dev))
     elif space == "z":
-        def slerp(a, b, s):
-            a_n, b_n = a / a.norm(dim=1, keepdim=True), b / b.norm(dim=1, keepdim=True)
-            omega = torch.acos((a_n * b_n).sum(1, keepdim=True).clamp(-1, 1))
-            return (torch.sin((1 - s) * omega) * a + torch.sin(s * omega) * b) / torch.sin(omega)
         wa, wb = G.map(slerp(z0, z1, t).to(dev)), G.map(slerp(z0, z1, t + eps).to(dev))
     else:
         raise ValueError(f"space must be 'w' or 'z', not {space!r}")
