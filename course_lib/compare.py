@@ -17,12 +17,11 @@ import time
 import torch
 
 from . import evaluate, metrics
-from .models import VAE
-from .models import gan
+from .data import loader as make_loader
+from .models import VAE, gan
 from .models.stylegan import slerp
 from .models.vae import kl_divergence, negative_elbo, reconstruction_nll, reparameterize
 from .train import fit
-from .data import loader as make_loader
 
 Z_DIM = 64          # the DCGAN's noise size, as in notebook 05
 LATENT = 16         # the VAE's code size, as in notebook 02

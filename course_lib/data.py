@@ -64,7 +64,7 @@ def _read_raw(name: str, split: str) -> tuple[torch.Tensor, torch.Tensor]:
     try:  # not on disk: let torchvision download it (needs the internet once)
         ds = _TORCHVISION[name](str(root), train=(split == "train"), download=True)
         return ds.data, ds.targets
-    except Exception as err:  # no network, a proxy, a full disk ...: one clear sentence
+    except Exception as err:  # noqa: BLE001 (no network, a proxy, a full disk ...): one clear sentence
         raise DataNotFoundError(
             f"{name} ({split}) is not in {raw} and could not be downloaded ({type(err).__name__}): "
             f"connect to the internet once, or set COURSE_DATA to a folder holding {name}/raw, "

@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass, field
 
 import torch
+
 from .progress import tqdm
 
 

@@ -7,7 +7,6 @@ training time, hardware, versions, and the real-vs-real FID floor).
 """
 import json
 import platform
-import time
 
 import torch
 import torch.nn.functional as F

@@ -21,7 +21,8 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from course_lib import config, molecules as mol
+from course_lib import config
+from course_lib import molecules as mol
 
 
 def evaluate(model, data, test, train_smiles):
@@ -69,7 +70,8 @@ def train(kind, train_smiles, test_smiles, minutes, beta_max, prop_weight=0.0, f
     seconds = time.time() - start
     card = evaluate(model.eval(), data, test, train_smiles)
     card.update({"kind": kind, "steps": steps, "epochs": round(steps * batch_size / len(train_smiles), 1),
-                 "beta": beta_max, "property_weight": prop_weight, "train_molecules": len(train_smiles), "train_seconds": round(seconds, 1),
+                 "beta": beta_max, "property_weight": prop_weight, "train_molecules": len(train_smiles),
+                 "train_seconds": round(seconds, 1),
                  "hardware": f"{config.device()} / {platform.processor() or platform.machine()} / "
                              f"{torch.get_num_threads()} threads", "torch": str(torch.__version__),
                  "final_rec_nats": round(out["rec"].item(), 2), "final_kl_nats": round(out["kl"].item(), 2)})

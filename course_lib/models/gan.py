@@ -85,7 +85,7 @@ def dirac_gan(steps: int = 400, lr: float = 0.1, mode: str = "simultaneous", gam
     D ascends V - gamma/2 psi^2 (R1 penalty), G descends V. Returns the (theta, psi) trajectory, shape (steps + 1, 2)."""
     theta, psi = start
     path = [(theta, psi)]
-    d_fake = lambda t: torch.sigmoid(torch.tensor(t)).item()  # D(theta) = sigmoid(psi theta) = f'(-psi theta)
+    d_fake = lambda t: torch.sigmoid(torch.tensor(t)).item()  # noqa: E731 (D(theta) = sigmoid(psi theta) = f'(-psi theta))
     for _ in range(steps):
         grad_theta = -d_fake(psi * theta) * psi  # dV/dtheta
         if mode == "simultaneous":

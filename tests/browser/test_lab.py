@@ -10,7 +10,6 @@ import urllib.request
 
 import pytest
 from PIL import Image, ImageChops
-
 from servers import copy_course, free_port, kernel_env, serve
 
 TOKEN = "browser-test"
