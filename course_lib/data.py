@@ -98,7 +98,8 @@ def mnist(split: str = "test", n: int | None = None, seed: int = 0):
     return load("MNIST", split, n, seed)
 
 
-def loader(*tensors: torch.Tensor, batch_size: int = 128, shuffle: bool = True, seed: int = 0) -> DataLoader:
-    """A DataLoader over in-memory tensors, reproducible through ``seed``."""
+def loader(*tensors: torch.Tensor, batch_size: int = 128, shuffle: bool = True, seed: int = 0,
+           drop_last: bool = False) -> DataLoader:
+    """A DataLoader over in-memory tensors, reproducible through ``seed`` (``drop_last``: full batches only)."""
     return DataLoader(TensorDataset(*tensors), batch_size=batch_size, shuffle=shuffle,
-                      generator=torch.Generator().manual_seed(seed), drop_last=False)
+                      generator=torch.Generator().manual_seed(seed), drop_last=drop_last)

@@ -71,5 +71,5 @@ def test_shipped_generator_loads_and_makes_clothes():
     assert card["psi=1.0"]["fid"] < 100
     classes = metrics.class_histogram(images)
     assert (classes > 0).sum() >= 5  # varied garments, not one mode
-    w_smooth = sg.path_length(G, 64, "w", metrics.load_classifier().features).median()
+    w_smooth = metrics.path_length(G, 64, "w", metrics.load_classifier().features).median()
     assert w_smooth > 0
