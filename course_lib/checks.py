@@ -123,6 +123,19 @@ def check_same_steps(step, reference, make_model, batch, make_optimizer, steps: 
         check_close(p_mine, p_ref, f"parameter {name} after {steps} steps", atol=max(atol, 1e-6), hint=hint)
 
 
+class RangeSpy(nn.Module):
+    """Wraps a network and notes the (min, max) of every batch it is given, in ``seen``: a test can
+    then tell whether a discriminator saw real images in [-1, 1] or in [0, 1]."""
+
+    def __init__(self, inner: nn.Module):
+        super().__init__()
+        self.inner, self.seen = inner, []
+
+    def forward(self, x):
+        self.seen.append((x.min().item(), x.max().item()))
+        return self.inner(x)
+
+
 class PointVAE(nn.Module):
     """A test VAE whose clouds are (almost) points: every log-variance is ``logvar`` (-30: sigma ~ 3e-7),
     so z = mu and a VAE's losses are deterministic. Linear 784 -> ``latent`` -> 784 logits, weights
