@@ -78,8 +78,9 @@ def _run_cells(nb, release, submitted, reduced: bool) -> list[int] | None:
 
 
 def _scan(nb, source_nb, release) -> dict[str, list[str]]:
-    """Flags per exercise (solution cell grade_id); code outside solution cells that the
-    student wrote or changed is flagged against the whole notebook."""
+    """Flags: using the reference implementation flags that exercise (solution grade_id);
+    anything else (patching, processes, paths), in any code the student wrote or changed, flags
+    the whole notebook: a patch in one cell can make every later test pass."""
     known = flagging.aliases(c.source for c in nb.cells if c.cell_type == "code")
     original = {c.get("id"): c.source for c in release.cells}
     refs = {c.metadata["nbgrader"]["grade_id"]: flagging.defined_names(c.source) for c in source_nb.cells
@@ -95,9 +96,9 @@ def _scan(nb, source_nb, release) -> dict[str, list[str]]:
             continue
         else:
             key, names = "notebook", set().union(*refs.values()) if refs else set()
-        reasons = flagging.scan(cell.source, known, names)
-        if reasons:
-            found.setdefault(key, []).extend(reasons)
+        for reason in flagging.scan(cell.source, known, names):
+            # using the reference answers one exercise; patching the judge can pass any test
+            found.setdefault(key if "reference implementation" in reason else "notebook", []).append(reason)
     return found
 
 

@@ -36,8 +36,10 @@ NOT_RUN = "NotGraded"
 class Limits:
     """Defaults for this course: a quick-profile notebook takes <= 3 min on 2 cores and the
     graded cells alone take seconds, so a cell gets 5 min and a notebook 15 min before it is
-    stopped (room for a loaded machine, still a bounded night). 4 GiB of address space fits
-    torch plus the course's models several times over (a 6 GB tensor does not).
+    stopped (room for a loaded machine, still a bounded night). Memory: 4 GiB of RLIMIT_DATA
+    per process (heap and private mappings: what tensors use) fits the course's models several
+    times over; a 6 GB tensor is refused. Not RLIMIT_AS: torch alone maps ~3.5 GB of address
+    space for its libraries.
     Outputs: 1 MiB per cell, enough for a few plots, not for a 50 MB print."""
 
     cell_timeout: int = 300
@@ -90,7 +92,7 @@ os.execv(sys.executable, [sys.executable, "-m", "ipykernel_launcher", "-f", sys.
 def _kernel_manager(scratch: Path, work: Path, limits: Limits, pythonpath: str):
     from jupyter_client.manager import AsyncKernelManager
 
-    rlimits = {"RLIMIT_AS": limits.memory_bytes, "RLIMIT_FSIZE": limits.file_bytes,
+    rlimits = {"RLIMIT_DATA": limits.memory_bytes, "RLIMIT_FSIZE": limits.file_bytes,
                "RLIMIT_NPROC": limits.processes, "RLIMIT_CORE": 0}
     bwrap = ["bwrap", "--unshare-all", "--unshare-user", "--cap-drop", "ALL", "--die-with-parent",
              "--new-session", *_mounts(scratch, _readonly_paths() + [os.environ.get("COURSE_DATA", "")]),
