@@ -2,7 +2,7 @@
 #   make lab       install (once) and open JupyterLab on the notebooks
 #   make test      install (once) and run the whole test suite (quick profile)
 #   make teach     the teacher's JupyterLab: whole course, Formgrader, exchange (see README)
-# Instructors (see README): make release, make grade, make feedback, make grades; make test-browser
+# Instructors (see README): make release, make grade, make feedback, make grades, make student-bundle; make test-browser
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -16,7 +16,7 @@ GRADE_PROFILE ?= quick
 
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: help install lab teach test test-browser release grade feedback grades
+.PHONY: help install lab teach test test-browser release grade feedback grades student-bundle
 
 help:
 	@sed -n '2,5p' Makefile | sed 's/^# *//'
@@ -71,12 +71,28 @@ test: $(DEV)
 release: $(STAMP)
 	@for a in $(ASSIGNMENTS); do $(BIN)/nbgrader generate_assignment $$a --force || exit 1; done
 
-# Collected work goes to submitted/<student>/<assignment>/<notebook>.ipynb
-# (nbgrader collect, or by hand from your LMS).
-grade: release
-	@for a in $(ASSIGNMENTS); do \
-	  if ls submitted/*/$$a >/dev/null 2>&1; then \
-	    COURSE_PROFILE=$(GRADE_PROFILE) $(BIN)/nbgrader autograde $$a || exit 1; fi; done
+# Collected work goes to submitted/<student>/<assignment>/<notebook>.ipynb (nbgrader collect, or by
+# hand from your LMS). Grades what was collected against the committed release (run `make release`
+# yourself after changing solutions/): every submission in its own bubblewrap sandbox, in parallel
+# (one Dask worker per core; GRADE_ARGS="--scheduler tcp://host:8786" for a cluster). One bad
+# submission never stops the run; the exit status is non-zero at the end if some could not be
+# graded. Reports: grading_report_<assignment>.md; gradebook backups: gradebook_backups/.
+GRADE_ARGS ?=
+GRADING := $(VENV)/.installed-grading
+$(GRADING): $(STAMP)
+	$(BIN)/python -m pip install -e .[grading]
+	@touch $@
+
+grade: $(GRADING)
+	@command -v bwrap >/dev/null || { echo "make grade needs bubblewrap: apt-get install bubblewrap"; exit 1; }
+	@todo=""; for a in $(ASSIGNMENTS); do ls -d submitted/*/$$a >/dev/null 2>&1 && todo="$$todo $$a"; done; \
+	  if [ -z "$$todo" ]; then echo "nothing collected in submitted/"; exit 0; fi; \
+	  COURSE_PROFILE=$(GRADE_PROFILE) $(BIN)/python -m grading autograde $$todo $(GRADE_ARGS)
+
+# What students get, and nothing else: the released notebooks and an installable course_lib
+# (no solutions/, tests/, quiz answers, grading/). Written to dist/student-bundle/ and a .tar.gz.
+student-bundle: $(STAMP)
+	$(BIN)/python -m grading bundle dist/student-bundle
 
 feedback: $(STAMP)
 	@for a in $(ASSIGNMENTS); do \

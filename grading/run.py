@@ -31,6 +31,8 @@ class Submission:
     seconds: float = 0.0
     score: float = 0.0
     max_score: float = 0.0
+    auto_max: float = 0.0            # the autograded part of max_score (the rest: graded by hand)
+    tests_gave: float = 0.0          # score before flags were applied
     flags: dict = field(default_factory=dict)     # exercise (or "notebook") -> reasons
     repairs: list = field(default_factory=list)
 
@@ -223,9 +225,11 @@ def autograde(root: Path | str, assignment: str, limits: Limits | None = None, w
                     try:
                         nb = nbformat.read(root / coursedir.autograded_directory / student / assignment
                                            / f"{s.notebook}.ipynb", as_version=4)
+                        subnb = gb.find_submission_notebook(s.notebook, assignment, student)
+                        s.tests_gave = subnb.score
+                        s.auto_max = sum(g.max_score for g in subnb.grades if g.cell.cell_type == "code")
                         if s.flags:
                             _flag_in_gradebook(gb, s, assignment, nb)
-                        subnb = gb.find_submission_notebook(s.notebook, assignment, student)
                         s.score, s.max_score = subnb.score, subnb.max_score
                     except Exception as error:  # noqa: BLE001
                         s.status, s.reason = "failed", f"record: {type(error).__name__}: {error}"
@@ -246,9 +250,9 @@ def write_report(root: Path, assignment: str, subs: list[Submission], backup, se
     (root / f"grading_report_{assignment}.json").write_text(json.dumps(data, indent=1))
     lines = [f"# Grading report: {assignment}", "",
              f"{len(subs)} notebooks in {seconds:.0f} s; gradebook backed up to {backup or '(no gradebook yet)'}.", "",
-             "| student | notebook | score | status | reason | flags | repairs |", "|---|---|---|---|---|---|---|"]
+             "| student | notebook | score (tests gave) | status | reason | flags | repairs |", "|---|---|---|---|---|---|---|"]
     for s in subs:
         flagged = "; ".join(f"{k}: {', '.join(v)}" for k, v in s.flags.items())
-        lines.append(f"| {s.student} | {s.notebook} | {s.score:g}/{s.max_score:g} | {s.status} | {s.reason} | "
+        lines.append(f"| {s.student} | {s.notebook} | {s.score:g}/{s.max_score:g} ({s.tests_gave:g}) | {s.status} | {s.reason} | "
                      f"{flagged} | {'; '.join(s.repairs)} |")
     (root / f"grading_report_{assignment}.md").write_text("\n".join(lines) + "\n")

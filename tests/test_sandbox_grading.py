@@ -217,7 +217,7 @@ def test_real_course_notebook_honest_blank_and_patched(tmp_path):
     submit(course, assignment, "reference", {**solved, "ex2_kl_divergence":
                                              "from course_lib.models.vae import kl_divergence\n"})
     subs = {s.student: s for s in autograde(course, assignment, workers=2)}
-    assert subs["solution"].score == subs["solution"].max_score > 0 and not subs["solution"].flags
+    assert subs["solution"].score == subs["solution"].auto_max > 0 and not subs["solution"].flags
     assert subs["blank"].score == 0
     assert "ex2_kl_divergence" in subs["reference"].flags
     assert subs["reference"].score < subs["solution"].score
