@@ -252,3 +252,23 @@ def test_dask_cluster_of_separate_processes_agrees_with_local_run(tmp_path):
     assert len(workers) == 2
     assert cluster == local, (cluster, local)
     assert local["aa_honest"] == (10, False) and local["blank"] == (0, False)
+
+
+def test_no_flags_on_the_course_solutions_and_correct_variants():
+    """The scan must not cost honest students a review: every reference solution and every
+    correct variant (tests/variants.py) of every notebook, quiz included, passes it."""
+    from nbgrading import apply_variant, assignments, source_notebook
+    from variants import VARIANTS
+
+    from grading.run import _scan
+
+    for assignment in assignments():
+        source = nbformat.read(source_notebook(assignment), as_version=4)
+        release = nbformat.read(ROOT / "notebooks" / assignment / f"{assignment}.ipynb", as_version=4)
+        solved = solutions_of(assignment)
+        for fill in [solved] + [apply_variant(solved, v) for v in VARIANTS.get(assignment, [])]:
+            nb = nbformat.from_dict(release)
+            for cell in nb.cells:
+                if cell.metadata.get("nbgrader", {}).get("grade_id") in fill:
+                    cell.source = fill[cell.metadata["nbgrader"]["grade_id"]]
+            assert _scan(nb, source, release) == {}, assignment
