@@ -1,4 +1,5 @@
 """python -m grading autograde <assignment> [<assignment> ...] [options]   (run from the course folder)
+   python -m grading bundle <folder>   (what students get)
 
 Exit status 0 when every submission was graded (a crashed or flagged submission is graded: it
 is listed in the report), 1 when some could not be graded: each is listed with its reason."""
@@ -22,7 +23,13 @@ def main(argv=None) -> int:
     grade.add_argument("--output-bytes", type=int, default=Limits.output_bytes, help="output kept per cell")
     grade.add_argument("--all-cells", action="store_true", help="run every cell, not only what grades depend on")
     grade.add_argument("--student", action="append", help="grade only these students (repeatable)")
+    bundle = sub.add_parser("bundle", help="write what students get (notebooks, course_lib) to a folder")
+    bundle.add_argument("folder")
     args = parser.parse_args(argv)
+    if args.command == "bundle":
+        from .bundle import build
+        print(f"student bundle: {build(args.folder)}")
+        return 0
     if not bwrap_available():
         print("grading: bubblewrap (bwrap) is missing: install it (Debian/Ubuntu: apt-get install bubblewrap). "
               "Without it student code would run with your rights, so this tool refuses to grade.", file=sys.stderr)

@@ -272,3 +272,37 @@ def test_no_flags_on_the_course_solutions_and_correct_variants():
                 if cell.metadata.get("nbgrader", {}).get("grade_id") in fill:
                     cell.source = fill[cell.metadata["nbgrader"]["grade_id"]]
             assert _scan(nb, source, release) == {}, assignment
+
+
+def test_student_bundle_is_exactly_what_students_get(tmp_path):
+    """notebooks/ and an installable course_lib; no solutions, tests, graded answers."""
+    import zipfile
+
+    from grading.bundle import build
+
+    from course_lib import quiz
+
+    archive = build(tmp_path / "bundle")
+    bundle = tmp_path / "bundle"
+    assert archive.exists()
+    assert sorted(p.name for p in bundle.iterdir()) == ["README.md", "course_lib", "environment.yml", "notebooks",
+                                                        "packaging", "pyproject.toml"]
+    text = "\n".join(p.read_text(errors="ignore") for p in bundle.rglob("*") if p.is_file()
+                     and p.suffix in (".ipynb", ".py", ".yaml", ".md", ".toml"))
+    released = "\n".join(p.read_text() for p in (bundle / "notebooks").rglob("*.ipynb"))
+    assert "BEGIN SOLUTION" not in released and "BEGIN HIDDEN TESTS" not in released
+    bank = quiz.load()
+    assert not [q["id"] for q in quiz.graded(bank) if q["explanation"] in text]
+    assert not [q["id"] for q in bank["short_answer"] if q["model_answer"].strip() in text]
+    wheel = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+                            "-w", str(tmp_path / "wheel"), str(bundle)], capture_output=True, text=True)
+    assert wheel.returncode == 0, wheel.stderr[-2000:]
+    names = zipfile.ZipFile(next((tmp_path / "wheel").glob("*.whl"))).namelist()
+    assert "course_lib/assets/self_quiz.yaml" in names and not [n for n in names if n.startswith(("grading", "tests"))]
+    # an installed course_lib (no quiz/ beside it) offers the self-study pool only
+    zipfile.ZipFile(next((tmp_path / "wheel").glob("*.whl"))).extractall(tmp_path / "site")
+    shown = subprocess.run([sys.executable, "-c", "from course_lib import quiz; b = quiz.load(); "
+                            "print(len(b['multiple_choice']), len(b['short_answer']))"],
+                           cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(tmp_path / "site")},
+                           capture_output=True, text=True)
+    assert shown.stdout.split() == [str(len(quiz.self_study(bank))), "0"], shown.stderr[-2000:]
