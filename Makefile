@@ -10,7 +10,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEV    := $(VENV)/.installed-dev
 ASSIGNMENTS := $(sort $(notdir $(wildcard solutions/[0-9]*)))
-# Grading re-runs whole notebooks; the quick profile keeps that short (grades do not
+# Grading runs the graded cells in the quick profile (grades do not
 # depend on how long the models train).
 GRADE_PROFILE ?= quick
 
