@@ -21,6 +21,8 @@ HOOKS = {"get_ipython", "__builtins__", "input_transformers_cleanup", "input_tra
          "_showtraceback", "ast_transformers", "set_custom_exc", "excepthook", "__class__",
          "__subclasses__", "__globals__", "__code__", "__dict__"}
 DYNAMIC = {"exec", "eval", "compile", "__import__", "setattr", "delattr", "globals", "vars", "breakpoint"}
+LIARS = {"__torch_function__", "__torch_dispatch__", "__eq__", "__ne__", "__bool__", "__lt__", "__le__", "__gt__",
+         "__ge__", "__abs__", "__sub__", "__array__", "__float__"}
 PATH_WORDS = ("../", "..\\", "solutions", "source/", "gradebook", "submitted", "autograded", "/work", "/home", "/root")
 
 
@@ -80,6 +82,12 @@ def scan(source: str, known: dict[str, str], reference_names: set[str] = frozens
                         found.append(f"changes {ast.unparse(t)} (part of {known.get(root.id, root.id)})")
                     elif isinstance(root, ast.Call) or (isinstance(t, ast.Attribute) and t.attr in HOOKS):
                         found.append(f"changes {ast.unparse(t)}")
+        if isinstance(node, ast.ClassDef):   # a tensor that answers "close" to anything
+            bases = [ast.unparse(b) for b in node.bases]
+            methods = {f.name for f in node.body if isinstance(f, ast.FunctionDef)} & LIARS
+            if any(b.endswith("Tensor") for b in bases) or methods:
+                found.append(f"defines class {node.name} ({', '.join(bases + sorted(methods))}): "
+                             "its objects may fool the tests")
         if isinstance(node, ast.Name) and node.id in HOOKS | DYNAMIC:
             found.append(f"uses {node.id}")
         elif isinstance(node, ast.Attribute) and (node.attr in HOOKS or ast.unparse(node) == "sys.modules"):

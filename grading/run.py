@@ -145,6 +145,9 @@ def autograde(root: Path | str, assignment: str, limits: Limits | None = None, w
     root, limits, start = Path(root).resolve(), limits or Limits(), time.monotonic()
     submitted = sorted(p.parent.name for p in (root / "submitted").glob(f"*/{assignment}") if p.is_dir())
     submitted = [s for s in submitted if students is None or s in students]
+    if not submitted:
+        log(f"{assignment}: nothing collected in submitted/*/{assignment}")
+        return []
     backup = backup_gradebook(root)
     results = Path(tempfile.mkdtemp(prefix=f"grading-{assignment}-"))
     subs: list[Submission] = []
@@ -198,8 +201,7 @@ def autograde(root: Path | str, assignment: str, limits: Limits | None = None, w
                     sub.status, sub.reason, sub.seconds = out["status"], out["reason"], out.get("seconds", 0)
                     (results / sub.student).mkdir(exist_ok=True)
                     (results / sub.student / f"{sub.notebook}.json").write_text(
-                        json.dumps({**out, "run_cells": cells if cells is not None else list(range(10 ** 6)),
-                                    "own_outputs": own}))
+                        json.dumps({**out, "run_cells": cells, "own_outputs": own}))
             finally:
                 client.close()
                 if cluster:

@@ -17,7 +17,7 @@ import shutil
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
@@ -80,16 +80,16 @@ def _readonly_paths() -> list[str]:
 
 
 # Runs first in the sandbox: set the limits, then become the kernel.
-LIMITER = """import os, resource, sys
+LIMITER = """import json, os, resource, sys
 for name, value in json.loads(sys.argv[1]).items():
     resource.setrlimit(getattr(resource, name), (value, value))
 os.environ["JPY_PARENT_PID"] = "1"  # the kernel is bwrap's child (pid 1 here): no orphan check
 os.execv(sys.executable, [sys.executable, "-m", "ipykernel_launcher", "-f", sys.argv[2],
                           "--HistoryManager.hist_file=:memory:"])
-""".replace("import os,", "import json, os,")
+"""
 
 
-def _kernel_manager(scratch: Path, work: Path, limits: Limits, pythonpath: str):
+def _kernel_manager(scratch: Path, work: Path, limits: Limits):
     from jupyter_client.manager import AsyncKernelManager
 
     rlimits = {"RLIMIT_DATA": limits.memory_bytes, "RLIMIT_FSIZE": limits.file_bytes,
@@ -147,7 +147,7 @@ def execute(notebook: str, files: dict[str, bytes], name: str, limits: Limits | 
         (work / name).write_text(notebook)
         import course_lib
         pythonpath = os.path.dirname(os.path.dirname(course_lib.__file__))
-        client = _LimitedClient(nb, km=_kernel_manager(scratch, work, limits, pythonpath),
+        client = _LimitedClient(nb, km=_kernel_manager(scratch, work, limits), shutdown_kernel="immediate",
                                 timeout=limits.cell_timeout, allow_errors=True, interrupt_on_timeout=False,
                                 startup_timeout=120, output_limit=limits.output_bytes)
         todo = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"
@@ -170,8 +170,7 @@ def execute(notebook: str, files: dict[str, bytes], name: str, limits: Limits | 
                         break
                     done.add(i)
         except DeadKernelError:
-            status, reason = "died", ("the kernel died (exit, crash or out of memory: "
-                                      f"limit {limits.memory_bytes / GIB:g} GiB)")
+            status, reason = "died", "the kernel exited or crashed (os._exit, a signal, a segfault)"
         except Exception as error:  # noqa: BLE001 -- a sandbox that cannot start grades nothing
             status, reason = "error", f"{type(error).__name__}: {error}"
         if status != "ok":

@@ -75,7 +75,7 @@ class LoadSandboxOutputs(NbGraderPreprocessor):
         if ran and [c.source for c in ran.cells if c.cell_type == "code"] != \
                 [c.source for c in nb.cells if c.cell_type == "code"]:
             problem = "not graded: the executed notebook does not match the sanitized one"
-        own = result.get("own_outputs", {})
+        own = result.get("own_outputs", {})   # the student's outputs of the cells not re-run
         for i, cell in enumerate(nb.cells):
             if cell.cell_type != "code":
                 continue
@@ -84,7 +84,7 @@ class LoadSandboxOutputs(NbGraderPreprocessor):
                                                        traceback=[f"{NOT_RUN}: {problem}"])]
                 continue
             done = ran.cells[i]
-            if i not in result.get("run_cells", range(len(nb.cells))):
+            if result.get("run_cells") is not None and i not in result["run_cells"]:
                 cell.outputs = [nbformat.from_dict(o) for o in own.get(cell.get("id"), [])]
                 continue
             cell.outputs, cell.execution_count = done.outputs, done.execution_count

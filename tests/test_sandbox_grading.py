@@ -102,6 +102,11 @@ def attacks(course: Path, port: int) -> dict[str, tuple[dict, float, bool]]:
             f"socket.create_connection(('127.0.0.1', {port}), timeout=2).sendall(b'stolen')") + EX2}, 10, True),
         "patches_checks": ({"ex1": "torch.allclose = lambda *a, **k: True\ndef double(x):\n    return x\n",
                             "ex2": EX2}, 5, True),
+        "tensor_subclass": ({"ex1": "class Liar(torch.Tensor):\n    @classmethod\n"
+                                    "    def __torch_function__(cls, func, types, args=(), kwargs=None):\n"
+                                    "        if func is torch.allclose:\n            return True\n"
+                                    "        return super().__torch_function__(func, types, args, kwargs or {})\n"
+                                    "def double(x):\n    return x.as_subclass(Liar)\n", "ex2": EX2}, 5, True),
         "reference_call": ({"ex1": EX1, "ex2": "from course_lib.models.vae import kl_divergence\n"}, 5, True),
         "input_transformer": ({"ex1": "get_ipython().input_transformers_cleanup.append(lambda lines: [])\n"}, 0, True),
         "zz_honest": ({"ex1": EX1, "ex2": EX2}, 10, False),
@@ -176,6 +181,8 @@ def test_hostile_class_graded_in_one_run(tmp_path):
     for student, (fill, _, _) in expected.items():
         submit(course, A, student, fill)
     careless = _careless(course)
+    submit(course, A, "broken_file", {})
+    (course / "submitted" / "broken_file" / A / f"{A}.ipynb").write_text("{ not a notebook")
     (course / "gradebook.db").touch(exist_ok=True)
     before = _hashes(course)
 
@@ -196,7 +203,8 @@ def test_hostile_class_graded_in_one_run(tmp_path):
             assert score == deserved, f"{student}: {score} points, deserved {deserved}\n{table}"
     for student, (deserved, _) in careless.items():
         assert got[student] == (deserved, False), f"{student}: {got[student]}\n{table}"
-    assert all(s.status != "failed" for s in subs), table
+    assert [(s.student, s.status) for s in subs if s.status == "failed"] == [("broken_file", "failed")], table
+    assert "sanitize" in next(s.reason for s in subs if s.student == "broken_file")
     assert _hashes(course) == before, "a file outside the sandboxes changed"
     assert received == [], f"a submission reached 127.0.0.1: {received}"
     ps = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
