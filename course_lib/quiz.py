@@ -103,10 +103,12 @@ def graded(bank: dict, seed: int = SEED) -> list[dict]:
 
 
 def student_bank(bank: dict | None = None) -> dict:
-    """What a student's install of course_lib carries: the self-study questions, the glossary
-    and the essay prompts (no rubrics); no graded questions, no model answers."""
+    """What a student's install of course_lib carries: the self-study questions (``pool: self``;
+    today no short answer is, since all ten are graded in 09), the glossary and the essay
+    prompts (no rubrics); no graded question, answer or model answer."""
     bank = bank or load()
-    return {"multiple_choice": self_study(bank), "short_answer": [],
+    return {"multiple_choice": self_study(bank),
+            "short_answer": [q for q in bank["short_answer"] if q.get("pool") == "self"],
             "essays": [{k: e[k] for k in ("id", "title", "prompt", "notebooks", "points") if k in e}
                        for e in bank["essays"]],
             "glossary": bank["glossary"]}
