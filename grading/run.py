@@ -154,6 +154,7 @@ def autograde(root: Path | str, assignment: str, limits: Limits | None = None, w
     try:
         # Phase 1: sanitize with nbgrader (tests restored from the gradebook), repair, scan.
         api, coursedir = _api(root, {})
+        ensure_in_gradebook(root, assignment, coursedir)
         source_dir = root / coursedir.source_directory / assignment
         release_dir = root / coursedir.release_directory / assignment
         tasks = []
@@ -199,6 +200,9 @@ def autograde(root: Path | str, assignment: str, limits: Limits | None = None, w
                     except Exception as error:  # noqa: BLE001 -- a lost worker loses one submission
                         out = {"status": "error", "reason": f"worker: {type(error).__name__}: {error}"}
                     sub.status, sub.reason, sub.seconds = out["status"], out["reason"], out.get("seconds", 0)
+                    if sub.status == "error":   # the grader's failure, not the student's: record nothing
+                        sub.status, sub.reason = "failed", f"sandbox: {sub.reason}"
+                        continue
                     (results / sub.student).mkdir(exist_ok=True)
                     (results / sub.student / f"{sub.notebook}.json").write_text(
                         json.dumps({**out, "run_cells": cells, "own_outputs": own}))
@@ -242,8 +246,34 @@ def autograde(root: Path | str, assignment: str, limits: Limits | None = None, w
 
 
 def _last_line(outcome: dict) -> str:
-    text = (outcome.get("error") or outcome.get("log") or "").strip().splitlines()
-    return text[-1] if text else "unknown error"
+    """nbgrader's first specific error (its last lines only say "see above")."""
+    errors = [line[8:] for line in (outcome.get("log") or "").splitlines() if line.startswith("[ERROR] ")]
+    errors += (outcome.get("error") or "unknown error").strip().splitlines()[-1:]
+    return errors[0]
+
+
+def ensure_in_gradebook(root: Path, assignment: str, coursedir) -> None:
+    """nbgrader grades against the gradebook's copy of the source (hidden tests included). A
+    fresh clone has none: record it from solutions/ with nbgrader's own generate_assignment,
+    writing the release to a scratch folder so the committed notebooks/ (what students got)
+    is not regenerated."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
+        try:
+            gb.find_assignment(assignment)
+            return
+        except MissingEntry:
+            pass
+    import os
+    import subprocess
+    import sys
+
+    with tempfile.TemporaryDirectory() as scratch:
+        env = {**os.environ, "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])}
+        subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", assignment, "--force",
+                        f"--CourseDirectory.release_directory={scratch}"], cwd=root, env=env, check=True,
+                       capture_output=True)
 
 
 def write_report(root: Path, assignment: str, subs: list[Submission], backup, seconds: float, limits) -> None:

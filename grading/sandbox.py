@@ -64,11 +64,12 @@ def _mounts(scratch: Path, readonly: list[str]) -> list[str]:
             args += ["--ro-bind", str(top), str(top)]
     for name in ETC:
         args += ["--ro-bind-try", f"/etc/{name}", f"/etc/{name}"]
+    args += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]   # before the binds: a course in /tmp
     for path in readonly:
         if path and Path(path).exists():
             real = os.path.realpath(path)
             args += ["--ro-bind", real, os.path.abspath(path)]
-    return args + ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--bind", str(scratch), str(scratch)]
+    return args + ["--bind", str(scratch), str(scratch)]
 
 
 def _readonly_paths() -> list[str]:
