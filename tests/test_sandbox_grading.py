@@ -109,6 +109,8 @@ def attacks(course: Path, port: int) -> dict[str, tuple[dict, float, bool]]:
                                     "def double(x):\n    return x.as_subclass(Liar)\n", "ex2": EX2}, 5, True),
         "reference_call": ({"ex1": EX1, "ex2": "from course_lib.models.vae import kl_divergence\n"}, 5, True),
         "input_transformer": ({"ex1": "get_ipython().input_transformers_cleanup.append(lambda lines: [])\n"}, 0, True),
+        "knows_it_is_graded": ({"ex1": "import os\nassert 'NBGRADER_EXECUTION' not in os.environ\n" + EX1,
+                                "ex2": EX2}, 10, False),
         "zz_honest": ({"ex1": EX1, "ex2": EX2}, 10, False),
     }
 
