@@ -79,6 +79,18 @@ def _run_cells(nb, release, submitted, reduced: bool) -> list[int] | None:
         or student.get(c.get("id"), original[c.get("id")]) != original[c.get("id")])]
 
 
+def _assignment_files(folder: Path, handed_in: Path) -> dict[str, bytes]:
+    """The other files of the assignment folder, for the sandbox. Not what a handed-in symbolic
+    link points to: nbgrader's copy followed it with the teacher's rights."""
+    linked = {q.relative_to(handed_in) for q in handed_in.rglob("*") if q.is_symlink()}
+    out = {}
+    for p in folder.rglob("*"):
+        rel = p.relative_to(folder)
+        if p.is_file() and p.suffix != ".ipynb" and not any(link == rel or link in rel.parents for link in linked):
+            out[str(rel)] = p.read_bytes()
+    return out
+
+
 def _scan(nb, source_nb, release) -> dict[str, list[str]]:
     """Flags: using the reference implementation flags that exercise (solution grade_id);
     anything else (patching, processes, paths), in any code the student wrote or changed, flags
@@ -175,8 +187,7 @@ def autograde(root: Path | str, assignment: str, limits: Limits | None = None, w
                     own = nbformat.read(root / coursedir.submitted_directory / student / assignment / f"{name}.ipynb",
                                         as_version=4)
                     sub.flags = _scan(nb, nbformat.read(source_dir / f"{name}.ipynb", as_version=4), release)
-                    files = {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*")
-                             if p.is_file() and p.suffix != ".ipynb"}
+                    files = _assignment_files(folder, root / coursedir.submitted_directory / student / assignment)
                     cells = _run_cells(nb, release, own, reduced)
                     tasks.append((sub, nbformat.writes(nb), files, cells,
                                   {c.get("id"): c.get("outputs", []) for c in own.cells if c.cell_type == "code"}))
