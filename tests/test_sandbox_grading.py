@@ -22,8 +22,8 @@ from nbgrading import ROOT, make_course, run_nbgrader, solutions_of, submit
 from grading.run import autograde
 from grading.sandbox import GIB, Limits, bwrap_available
 
-pytestmark = pytest.mark.skipif(not bwrap_available(), reason="bubblewrap (bwrap) is not installed: "
-                                "apt-get install bubblewrap (the grader refuses to run without it)")
+needs_bwrap = pytest.mark.skipif(not bwrap_available(), reason="bubblewrap (bwrap) is not installed: "
+                                 "apt-get install bubblewrap (the grader refuses to run without it)")
 A = "syn"
 LIMITS = Limits(cell_timeout=8, notebook_timeout=60, memory_bytes=3 * GIB, output_bytes=100_000)
 MARK = "sandbox-escape-marker-7f3a"   # a background process would show this in `ps`
@@ -176,6 +176,7 @@ def scores(subs) -> dict[str, tuple[float, bool]]:
     return {s.student: (s.score, bool(s.flags)) for s in subs}
 
 
+@needs_bwrap
 def test_hostile_class_graded_in_one_run(tmp_path):
     course = synthetic_course(tmp_path)
     server, received, stop = _listener()
@@ -217,6 +218,7 @@ def test_hostile_class_graded_in_one_run(tmp_path):
     assert took < 240, f"grading took {took:.0f} s (bound: 240 s on a loaded 2-core machine)"
 
 
+@needs_bwrap
 def test_real_course_notebook_honest_blank_and_patched(tmp_path):
     """A real notebook (02, reduced as in the grading tests) through the sandboxed grader."""
     assignment = "02_variational_autoencoders"
@@ -233,6 +235,7 @@ def test_real_course_notebook_honest_blank_and_patched(tmp_path):
     assert subs["reference"].score < subs["solution"].score
 
 
+@needs_bwrap
 def test_dask_cluster_of_separate_processes_agrees_with_local_run(tmp_path):
     course = synthetic_course(tmp_path)
     batch = {k: v for k, v in attacks(course, 9).items() if k in ("aa_honest", "blank", "os_exit", "patches_checks")}
