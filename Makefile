@@ -7,13 +7,13 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEV    := $(VENV)/.installed-dev
 ASSIGNMENTS := $(sort $(notdir $(wildcard solutions/[0-9]*)))
-# Grading re-runs whole notebooks; the quick profile keeps that short (grades do not
+# Grading runs the graded cells in the quick profile (grades do not
 # depend on how long the models train).
 GRADE_PROFILE ?= quick
 
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: help install lab teach test test-browser release grade feedback grades
+.PHONY: help install lab teach test test-browser release grade feedback grades student-bundle
 
 help: ## this list
 	@echo "Generative models: from autoencoders to StyleGAN (instructors: see README)"
@@ -70,12 +70,28 @@ test: $(DEV) ## lint, unit and grading tests, then every notebook (quick profile
 release: $(STAMP) ## generate notebooks/ (the student release) from solutions/
 	@for a in $(ASSIGNMENTS); do $(BIN)/nbgrader generate_assignment $$a --force || exit 1; done
 
-# Collected work goes to submitted/<student>/<assignment>/<notebook>.ipynb
-# (nbgrader collect, or by hand from your LMS).
-grade: release ## autograde everything collected in submitted/
-	@for a in $(ASSIGNMENTS); do \
-	  if ls submitted/*/$$a >/dev/null 2>&1; then \
-	    COURSE_PROFILE=$(GRADE_PROFILE) $(BIN)/nbgrader autograde $$a || exit 1; fi; done
+# Collected work goes to submitted/<student>/<assignment>/<notebook>.ipynb (nbgrader collect, or by
+# hand from your LMS). Grades what was collected against the committed release (run `make release`
+# yourself after changing solutions/): every submission in its own bubblewrap sandbox, in parallel
+# (one Dask worker per core; GRADE_ARGS="--scheduler tcp://host:8786" for a cluster). One bad
+# submission never stops the run; the exit status is non-zero at the end if some could not be
+# graded. Reports: grading_report_<assignment>.md; gradebook backups: gradebook_backups/.
+GRADE_ARGS ?=
+GRADING := $(VENV)/.installed-grading
+$(GRADING): $(STAMP)
+	$(BIN)/python -m pip install -e .[grading]
+	@touch $@
+
+grade: $(GRADING) ## autograde what was collected in submitted/: sandboxed, in parallel (README)
+	@command -v bwrap >/dev/null || { echo "make grade needs bubblewrap: apt-get install bubblewrap"; exit 1; }
+	@todo=""; for a in $(ASSIGNMENTS); do ls -d submitted/*/$$a >/dev/null 2>&1 && todo="$$todo $$a"; done; \
+	  if [ -z "$$todo" ]; then echo "nothing collected in submitted/"; exit 0; fi; \
+	  COURSE_PROFILE=$(GRADE_PROFILE) $(BIN)/python -m grading autograde $$todo $(GRADE_ARGS)
+
+# What students get, and nothing else: the released notebooks and an installable course_lib
+# (no solutions/, tests/, quiz answers, grading/). Written to dist/student-bundle/ and a .tar.gz.
+student-bundle: $(STAMP) ## what students get: notebooks + installable course_lib, in dist/
+	$(BIN)/python -m grading bundle dist/student-bundle
 
 feedback: $(STAMP) ## feedback HTML for every autograded submission
 	@for a in $(ASSIGNMENTS); do \
