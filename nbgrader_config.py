@@ -20,11 +20,28 @@ c.CourseDirectory.feedback_directory = "feedback"
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
-# For nbgrader's own Execute (the Formgrader's Autograde button, plain `nbgrader autograde`),
-# which runs student code unsandboxed with your rights: grade a class with `make grade`
-# (grading/: sandboxed, parallel, its own limits). A cell that runs longer than this is stopped
-# and the notebook goes on (nbgrader's Execute always goes on after an error).
+# nbgrader's own autograde (the Formgrader's Autograde button, plain `nbgrader autograde`) runs
+# each notebook in the same bubblewrap sandbox as `make grade` (grading/), one at a time, without
+# `make grade`'s parallel workers, flags and report. Where bubblewrap is missing (not Linux, or not
+# installed) nbgrader's plain Execute runs student code with your rights: grade with `make grade`
+# on Linux, which refuses to run without it. A deleted test cell is restored either way.
+c.OverwriteCells.add_missing_cells = True
 c.Execute.timeout = 600
+import sys  # noqa: E402
+
+sys.path.insert(0, here)
+try:
+    from grading.sandbox import bwrap_available
+    from grading.steps import SandboxedExecute
+except ImportError:   # a copy of this file without grading/ beside it (e.g. a test's scratch course)
+    bwrap_available = None
+if bwrap_available and bwrap_available():
+    from nbgrader.converters.autograde import Autograde
+    from nbgrader.preprocessors import Execute
+
+    c.Autograde.autograde_preprocessors = [SandboxedExecute if p is Execute else p
+                                           for p in Autograde.class_traits()["autograde_preprocessors"].default()]
+    assert SandboxedExecute in c.Autograde.autograde_preprocessors
 
 # nbgrader runs its database tool `alembic` by name. A server started without this
 # environment's bin/ on PATH (`.venv/bin/jupyter lab`, a conda env not activated) would fail

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 from pathlib import Path
 
 import nbformat
@@ -92,4 +93,38 @@ class LoadSandboxOutputs(NbGraderPreprocessor):
                 for out in cell.outputs:   # a warning is not a failed test (nbgrader scores stderr 0)
                     if out.output_type == "stream" and out.name == "stderr":
                         out.name, out.text = "stdout", "[stderr] " + out.text
+        return nb, resources
+
+
+class SandboxedExecute(NbGraderPreprocessor):
+    """nbgrader's Execute, run in the sandbox instead (``nbgrader_config.py`` puts it in Execute's
+    place): the Formgrader's Autograde button and plain ``nbgrader autograde`` then run student
+    code as ``make grade`` does, one notebook at a time, with the same limits. (``make grade`` adds
+    parallel workers, the flags and the report.)"""
+
+    def preprocess(self, nb, resources):
+        from .sandbox import Limits, execute
+
+        folder = Path(resources.get("metadata", {}).get("path") or ".")
+        name = f"{resources['nbgrader']['notebook']}.ipynb"
+        files = {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*")
+                 if p.is_file() and not p.is_symlink() and p.suffix != ".ipynb"}
+        before = os.environ.get("COURSE_PROFILE")
+        os.environ["COURSE_PROFILE"] = before or "quick"   # as make grade: grades need no long training
+        try:
+            result = execute(nbformat.writes(nb), files, name, Limits())
+        finally:
+            if before is None:
+                del os.environ["COURSE_PROFILE"]
+        ran = nbformat.reads(result["notebook"], as_version=4)
+        for cell, done in zip(nb.cells, ran.cells):
+            if cell.cell_type != "code":
+                continue
+            cell.outputs, cell.execution_count = done.outputs, done.execution_count
+            if _meta(cell).get("grade"):
+                for out in cell.outputs:   # a warning is not a failed test (nbgrader scores stderr 0)
+                    if out.output_type == "stream" and out.name == "stderr":
+                        out.name, out.text = "stdout", "[stderr] " + out.text
+        if result["status"] != "ok":
+            self.log.warning("%s: %s", name, result["reason"])
         return nb, resources

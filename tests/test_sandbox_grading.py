@@ -318,3 +318,30 @@ def test_student_bundle_is_exactly_what_students_get(tmp_path):
                            cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(tmp_path / "site")},
                            capture_output=True, text=True)
     assert shown.stdout.split() == [str(len(quiz.self_study(bank))), "0"], shown.stderr[-2000:]
+
+
+@needs_bwrap
+def test_plain_nbgrader_autograde_runs_in_the_sandbox(tmp_path):
+    """The Formgrader's Autograde button and `nbgrader autograde` go through the course's
+    nbgrader_config.py, which puts grading.steps.SandboxedExecute in place of nbgrader's Execute."""
+    import shutil
+
+    from nbgrading import autograde as nbgrader_autograde
+
+    course = synthetic_course(tmp_path)
+    shutil.copytree(ROOT / "grading", course / "grading", ignore=shutil.ignore_patterns("__pycache__"))
+    c = str(course)
+    guard = lambda code: f"try:\n    {code}\nexcept Exception as e:\n    print('blocked:', e)\n"  # noqa: E731
+    submit(course, A, "honest", {"ex1": EX1, "ex2": EX2})
+    submit(course, A, "warning", {"ex1": "import warnings\ndef double(x):\n    warnings.warn('careful')\n    return 2 * x\n",
+                                  "ex2": EX2})
+    submit(course, A, "writer", {"ex1": EX1, "ex2": guard(f"open('{c}/pwned', 'w').write('x')") + guard(
+        f"open('{c}/solutions/{A}/{A}.ipynb').read()") + "import os\nassert 'NBGRADER_EXECUTION' not in os.environ\n" + EX2})
+    submit(course, A, "blank", {})
+    scores = nbgrader_autograde(course, A)
+    total = {student: sum(s for s, _ in cells.values()) for student, cells in scores.items()}
+    assert total == {"honest": 10, "warning": 10, "writer": 10, "blank": 0}, total
+    assert not (course / "pwned").exists(), "student code wrote into the course folder"
+    out = nbformat.read(course / "autograded" / "writer" / A / f"{A}.ipynb", as_version=4)
+    text = "".join(o.get("text", "") for cell in out.cells for o in cell.get("outputs", []))
+    assert text.count("blocked:") == 2, text
