@@ -19,7 +19,7 @@ QUIZ_DIR = ROOT / "quiz"
 PARTS = ("short_answer", "multiple_choice", "essays", "glossary")
 TOPICS = {"ae": "autoencoders", "vae": "variational autoencoders", "applications": "VAE applications",
           "gan": "GAN dynamics", "dcgan": "DCGAN and metrics", "compare": "VAEs vs GANs",
-          "stylegan": "StyleGAN"}
+          "stylegan": "StyleGAN", "wardrobe": "the virtual wardrobe"}
 LETTERS = "abcdefgh"
 
 
