@@ -1,6 +1,6 @@
 """Train the conditional GAN of notebook 08 on Fashion-MNIST for longer than a notebook can.
 
-    COURSE_DATA=../shared/data python scripts/train_cgan.py --epochs 15
+    COURSE_DATA=../shared/data python scripts/train_cgan.py --epochs 12
 
 The same networks, losses and settings as the notebook (``course_lib.conditional``: a DCGAN
 generator with the one-hot label joined to z, a projection discriminator with spectral norm,
@@ -28,7 +28,7 @@ def accuracy(G, classifier, per_class: int = 200) -> float:
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--epochs", type=int, default=15)
+    parser.add_argument("--epochs", type=int, default=12)
     args = parser.parse_args()
     config.seed_everything(0)
     x, y = data.fashion_mnist("train")
