@@ -175,7 +175,7 @@ def train_cgan(x, labels, epochs: int, seed: int = 0, join=join, head=projection
     """Batches of 64; real images scaled to tanh's range as 2x - 1. ``models`` continues
     (G, D, opts) from ``make_cgan``. Returns (G, D, opts, {"cpu_s", "params"})."""
     G, D, opts = models or make_cgan(seed, join, head)
-    step = lambda g, batch, o: cgan_step(g, D, 2 * batch[0] - 1, batch[1], *o)  # noqa: E731
+    step = lambda g, batch, o: cgan_step(g, D, 2 * batch[0] - 1, batch[1], *o)
     cpu = time.process_time()
     fit(G, make_loader(x, labels, batch_size=64, seed=seed), step, opts, epochs=epochs, desc=desc)
     return G, D, opts, {"cpu_s": time.process_time() - cpu, "params": n_parameters(G, D)}
@@ -265,7 +265,7 @@ def mean_pairwise_distance(images) -> float:
 
 def spearman(a, b) -> float:
     """Rank correlation of two 1-D sequences: 1 = b rises whenever a does."""
-    rank = lambda v: torch.as_tensor(v).double().argsort().argsort().double()  # noqa: E731
+    rank = lambda v: torch.as_tensor(v).double().argsort().argsort().double()
     return torch.corrcoef(torch.stack([rank(a), rank(b)]))[0, 1].item()
 
 

@@ -39,7 +39,7 @@ def main():
             "torch": str(torch.__version__), "data": "Fashion-MNIST train (60k)",
             "accuracy": "share of 2,000 samples (200 per class, seed 123) the course classifier puts in the requested class"}
     for epoch in range(args.epochs):
-        G, D, opts, cost = conditional.train_cgan(x, y, 1, seed=epoch, models=models, desc=f"cGAN epoch {epoch + 1}")
+        G, _, _, cost = conditional.train_cgan(x, y, 1, seed=epoch, models=models, desc=f"cGAN epoch {epoch + 1}")
         card["epochs"] += 1
         card["train_cpu_seconds"] = round(card["train_cpu_seconds"] + cost["cpu_s"], 1)
         card["accuracy_per_epoch"].append(round(accuracy(G, classifier), 4))
