@@ -1,8 +1,5 @@
-# Generative models: from autoencoders to StyleGAN
-#   make lab       install (once) and open JupyterLab on the notebooks
-#   make test      install (once) and run the whole test suite (quick profile)
-#   make teach     the teacher's JupyterLab: whole course, Formgrader, exchange (see README)
-# Instructors (see README): make release, make grade, make feedback, make grades; make test-browser
+# Generative models: from autoencoders to StyleGAN. `make` or `make help` lists the targets:
+# each target's `##` comment is its line in that list.
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -10,16 +7,17 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEV    := $(VENV)/.installed-dev
 ASSIGNMENTS := $(sort $(notdir $(wildcard solutions/[0-9]*)))
-# Grading re-runs whole notebooks; the quick profile keeps that short (grades do not
+# Grading runs the graded cells in the quick profile (grades do not
 # depend on how long the models train).
 GRADE_PROFILE ?= quick
 
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: help install lab teach test test-browser release grade feedback grades
+.PHONY: help install lab teach test test-browser release grade feedback grades student-bundle
 
-help:
-	@sed -n '2,5p' Makefile | sed 's/^# *//'
+help: ## this list
+	@echo "Generative models: from autoencoders to StyleGAN (instructors: see README)"
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  make \1\t\2/' | expand -t 22
 
 # The virtual environment is created once and reused; it is updated only when
 # pyproject.toml changes.
@@ -32,18 +30,18 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install ./packaging/molsets  # MOSES molecules, without molsets' stale pins (see there)
 	@touch $@
 
-install: $(STAMP)
+install: $(STAMP) ## create .venv and install the course (once; again when pyproject.toml changes)
 
 # ---- JupyterLab, browser tests (issue 18) ----
 # jupyter/ holds the course's shared Jupyter settings: nbgrader's course id and exchange (so the
 # Assignment List works) and JupyterLab's "start the notebook's kernel without asking".
 lab teach test-browser: export JUPYTER_CONFIG_PATH := $(CURDIR)/jupyter$(if $(JUPYTER_CONFIG_PATH),:$(JUPYTER_CONFIG_PATH))
 
-lab: $(STAMP)
+lab: $(STAMP) ## install (once) and open JupyterLab on the notebooks
 	$(BIN)/jupyter lab notebooks/
 
 # The whole course, so the Formgrader can open solutions/ and release, collect, grade from the UI.
-teach: $(STAMP)
+teach: $(STAMP) ## the teacher's JupyterLab: whole course, Formgrader, exchange
 	$(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR)
 
 # Development tools (pytest, nbval, Playwright, JupyterHub): pip install -e .[dev]
@@ -54,7 +52,7 @@ $(DEV): $(STAMP)
 # Real Chromium (Debian's: apt-get install chromium) drives JupyterLab and a JupyterHub
 # (configurable-http-proxy from npm, installed here into .venv when missing).
 test-browser: export COURSE_PROFILE ?= quick
-test-browser: $(DEV)
+test-browser: $(DEV) ## real Chromium drives JupyterLab and a JupyterHub
 	@command -v configurable-http-proxy >/dev/null || npm install -g --prefix $(abspath $(VENV)) configurable-http-proxy
 	$(BIN)/python -m pytest tests/browser --durations=8 -p no:cacheprovider
 # ---- end issue 18 ----
@@ -62,25 +60,42 @@ test-browser: $(DEV)
 # tests/ in parallel, one worker per core (grading starts a kernel per submission); then the
 # notebooks one after another, each with the whole machine, as a learner runs them.
 test: export COURSE_PROFILE ?= quick
-test: $(DEV)
+test: $(DEV) ## lint, unit and grading tests, then every notebook (quick profile)
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest tests -n auto --dist worksteal --durations=8 -p no:cacheprovider --ignore=tests/browser
 	$(BIN)/python -m pytest solutions --nbval-lax --nbval-current-env --durations=8 -p no:cacheprovider
 	@command -v chromium >/dev/null || echo "Browser tests not run (no chromium): apt-get install chromium, then make test-browser"
 
 # notebooks/ is generated from solutions/: never edit it by hand.
-release: $(STAMP)
+release: $(STAMP) ## generate notebooks/ (the student release) from solutions/
 	@for a in $(ASSIGNMENTS); do $(BIN)/nbgrader generate_assignment $$a --force || exit 1; done
 
-# Collected work goes to submitted/<student>/<assignment>/<notebook>.ipynb
-# (nbgrader collect, or by hand from your LMS).
-grade: release
-	@for a in $(ASSIGNMENTS); do \
-	  if ls submitted/*/$$a >/dev/null 2>&1; then \
-	    COURSE_PROFILE=$(GRADE_PROFILE) $(BIN)/nbgrader autograde $$a || exit 1; fi; done
+# Collected work goes to submitted/<student>/<assignment>/<notebook>.ipynb (nbgrader collect, or by
+# hand from your LMS). Grades what was collected against the committed release (run `make release`
+# yourself after changing solutions/): every submission in its own bubblewrap sandbox, in parallel
+# (one Dask worker per core; GRADE_ARGS="--scheduler tcp://host:8786" for a cluster). One bad
+# submission never stops the run; the exit status is non-zero at the end if some could not be
+# graded. Reports: grading_report_<assignment>.md; gradebook backups: gradebook_backups/.
+GRADE_ARGS ?=
+GRADING := $(VENV)/.installed-grading
+$(GRADING): $(STAMP)
+	$(BIN)/python -m pip install -e .[grading]
+	@touch $@
 
-feedback: $(STAMP)
+grade: $(GRADING) ## autograde what was collected in submitted/: sandboxed, in parallel (README)
+	@command -v bwrap >/dev/null || { echo "make grade needs bubblewrap: apt-get install bubblewrap"; exit 1; }
+	@todo=""; for a in $(ASSIGNMENTS); do ls -d submitted/*/$$a >/dev/null 2>&1 && todo="$$todo $$a"; done; \
+	  if [ -z "$$todo" ]; then echo "nothing collected in submitted/"; exit 0; fi; \
+	  COURSE_PROFILE=$(GRADE_PROFILE) $(BIN)/python -m grading autograde $$todo $(GRADE_ARGS)
+
+# What students get, and nothing else: the released notebooks and an installable course_lib
+# (no solutions/, tests/, quiz answers, grading/). Written to dist/student-bundle/ and a .tar.gz.
+student-bundle: $(STAMP) ## what students get: notebooks + installable course_lib, in dist/
+	$(BIN)/python -m grading bundle dist/student-bundle
+
+feedback: $(STAMP) ## feedback HTML for every autograded submission
 	@for a in $(ASSIGNMENTS); do \
 	  if ls autograded/*/$$a >/dev/null 2>&1; then $(BIN)/nbgrader generate_feedback $$a || exit 1; fi; done
 
-grades: $(STAMP)
+grades: $(STAMP) ## export every grade to grades.csv
 	$(BIN)/nbgrader export --to grades.csv

@@ -20,9 +20,10 @@ c.CourseDirectory.feedback_directory = "feedback"
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
-# A cell that runs longer than this (e.g. an endless loop) is stopped and the
-# notebook goes on, so one student's code cannot stall the grading of others
-# (nbgrader's Execute always goes on after an error: allow_errors is not a setting).
+# For nbgrader's own Execute (the Formgrader's Autograde button, plain `nbgrader autograde`),
+# which runs student code unsandboxed with your rights: grade a class with `make grade`
+# (grading/: sandboxed, parallel, its own limits). A cell that runs longer than this is stopped
+# and the notebook goes on (nbgrader's Execute always goes on after an error).
 c.Execute.timeout = 600
 
 # nbgrader runs its database tool `alembic` by name. A server started without this

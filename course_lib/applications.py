@@ -17,7 +17,7 @@ import math
 import torch
 from torch import nn
 
-from .models.vae import kl_divergence, reconstruction_nll, reparameterize
+from .models.vae import LOG_2PI, kl_divergence, reconstruction_nll, reparameterize
 
 TRANSACTION_FEATURES = ("log_amount", "hour_sin", "hour_cos", "log_distance_km", "merchant_risk", "tx_last_24h")
 
@@ -116,7 +116,7 @@ class TabularVAE(nn.Module):
     def nll(self, x, z):
         """-log N(x; decoder(z), sigma^2) per example."""
         return (0.5 * ((x - self.decoder(z)) / self.log_sigma.exp()).pow(2) + self.log_sigma
-                + 0.5 * math.log(2 * math.pi)).sum(dim=1)
+                + 0.5 * LOG_2PI).sum(dim=1)
 
     def loss(self, x):
         mu, logvar = self.encode(x)

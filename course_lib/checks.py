@@ -9,6 +9,7 @@ import sys
 import warnings
 
 import torch
+from torch import nn
 
 
 def _show_warnings_on_stdout() -> None:
@@ -104,6 +105,53 @@ def check_grad_flow(output: torch.Tensor, inputs: dict, name: str, hint: str | N
     for input_name, grad in zip(inputs, grads):
         if grad is None or not torch.any(grad != 0):
             _fail(f"no gradient reaches `{input_name}` from `{name}`, so training could not change it.", hint)
+
+
+def check_same_steps(step, reference, make_model, batch, make_optimizer, steps: int = 3, atol: float = 1e-6,
+                     rtol: float = 1e-4, hint: str | None = None) -> None:
+    """``steps`` updates by the learner's ``step(model, batch, optimizer)`` and by ``reference``, each
+    from its own ``make_model()`` (seed inside it, so the two start equal): the losses they return
+    (a float, or a dict's "loss") and then every parameter must agree."""
+    mine, ref = make_model(), make_model()
+    opt_mine, opt_ref = make_optimizer(mine), make_optimizer(ref)
+    for i in range(steps):
+        got, want = step(mine, batch, opt_mine), reference(ref, batch, opt_ref)
+        got, want = (got["loss"] if isinstance(got, dict) else got), (want["loss"] if isinstance(want, dict) else want)
+        check_close(got, want, f"the loss returned at step {i + 1}", atol=atol, rtol=rtol,
+                    hint="return the batch's loss computed before the update.")
+    for (name, p_mine), p_ref in zip(mine.named_parameters(), ref.parameters()):
+        check_close(p_mine, p_ref, f"parameter {name} after {steps} steps", atol=max(atol, 1e-6), hint=hint)
+
+
+class RangeSpy(nn.Module):
+    """Wraps a network and notes the (min, max) of every batch it is given, in ``seen``: a test can
+    then tell whether a discriminator saw real images in [-1, 1] or in [0, 1]."""
+
+    def __init__(self, inner: nn.Module):
+        super().__init__()
+        self.inner, self.seen = inner, []
+
+    def forward(self, x):
+        self.seen.append((x.min().item(), x.max().item()))
+        return self.inner(x)
+
+
+class PointVAE(nn.Module):
+    """A test VAE whose clouds are (almost) points: every log-variance is ``logvar`` (-30: sigma ~ 3e-7),
+    so z = mu and a VAE's losses are deterministic. Linear 784 -> ``latent`` -> 784 logits, weights
+    drawn from ``seed``."""
+
+    def __init__(self, seed: int, logvar: float = -30.0, latent: int = 3):
+        super().__init__()
+        torch.manual_seed(seed)
+        self.enc, self.dec, self.logvar = nn.Linear(784, latent), nn.Linear(latent, 784), logvar
+
+    def encode(self, x, y=None):
+        mu = self.enc(x.flatten(1))
+        return mu, torch.full_like(mu, self.logvar)
+
+    def decode_logits(self, z, y=None):
+        return self.dec(z).view(-1, 1, 28, 28)
 
 
 def passed(what: str) -> None:

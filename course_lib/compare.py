@@ -17,12 +17,11 @@ import time
 import torch
 
 from . import evaluate, metrics
-from .models import VAE
-from .models import gan
+from .data import loader as make_loader
+from .models import VAE, gan
 from .models.stylegan import slerp
 from .models.vae import kl_divergence, negative_elbo, reconstruction_nll, reparameterize
-from .train import fit
-from .data import loader as make_loader
+from .train import fit, minimize
 
 Z_DIM = 64          # the DCGAN's noise size, as in notebook 05
 LATENT = 16         # the VAE's code size, as in notebook 02
@@ -32,21 +31,14 @@ def n_parameters(*modules) -> int:
     return sum(p.numel() for m in modules for p in m.parameters())
 
 
-def _vae_step(model, batch, optimizer):
-    optimizer.zero_grad()
-    losses = negative_elbo(model, batch[0])
-    losses["loss"].backward()
-    optimizer.step()
-    return losses
-
-
 def train_vae(x, epochs: int, seed: int = 0, device=None, desc: str = "VAE"):
     """Notebook 02's conv VAE (Bernoulli likelihood, beta = 1, Adam 1e-3).
     Returns (vae, {"cpu_s", "wall_s", "params"})."""
     torch.manual_seed(seed)
     vae = VAE(latent_dim=LATENT).to(device or "cpu")
     cpu = time.process_time()
-    history = fit(vae, make_loader(x, batch_size=128, seed=seed), _vae_step,
+    step = minimize(lambda m, batch: negative_elbo(m, batch[0]))
+    history = fit(vae, make_loader(x, batch_size=128, seed=seed), step,
                   torch.optim.Adam(vae.parameters(), lr=1e-3), epochs=epochs, desc=desc)
     return vae, {"cpu_s": time.process_time() - cpu, "wall_s": history.seconds, "params": n_parameters(vae),
                  "sampler_params": n_parameters(vae.expand, vae.generate)}
@@ -62,9 +54,9 @@ def train_dcgan(x, epochs: int, seed: int = 0, device=None, desc: str = "DCGAN")
     D.apply(gan.dcgan_init)
     opts = (torch.optim.Adam(G.parameters(), 2e-4, betas=(0.5, 0.999)),
             torch.optim.Adam(D.parameters(), 2e-4, betas=(0.5, 0.999)))
-    step = lambda g, batch, o: gan.gan_step(g, D, 2 * batch[0] - 1, *o, Z_DIM)  # noqa: E731
     cpu = time.process_time()
-    history = fit(G, make_loader(x, batch_size=128, seed=seed), step, opts, epochs=epochs, desc=desc)
+    history = fit(G, make_loader(x, batch_size=128, seed=seed),   # the step owns both optimizers
+                  lambda g, batch, _: gan.gan_step(g, D, 2 * batch[0] - 1, *opts, Z_DIM), epochs=epochs, desc=desc)
     return G, {"cpu_s": time.process_time() - cpu, "wall_s": history.seconds, "params": n_parameters(G, D),
                "sampler_params": n_parameters(G)}
 
@@ -98,9 +90,9 @@ def train_vaegan(x, epochs: int, adv_weight: float, seed: int = 0, device=None, 
     vae, D = VAE(latent_dim=LATENT).to(device or "cpu"), gan.DCDiscriminator().to(device or "cpu")
     D.apply(gan.dcgan_init)
     opts = (torch.optim.Adam(vae.parameters(), lr=1e-3), torch.optim.Adam(D.parameters(), 2e-4, betas=(0.5, 0.999)))
-    step = lambda m, batch, o: vaegan_step(m, D, batch, *o, adv_weight)  # noqa: E731
     cpu = time.process_time()
-    history = fit(vae, make_loader(x, batch_size=128, seed=seed), step, opts, epochs=epochs, desc=desc)
+    history = fit(vae, make_loader(x, batch_size=128, seed=seed),   # the step owns both optimizers
+                  lambda m, batch, _: vaegan_step(m, D, batch, *opts, adv_weight), epochs=epochs, desc=desc)
     return vae, {"cpu_s": time.process_time() - cpu, "wall_s": history.seconds, "params": n_parameters(vae, D),
                  "sampler_params": n_parameters(vae.expand, vae.generate)}
 
@@ -116,9 +108,8 @@ def sample_vae(vae, n: int, seed: int = 0):
 @torch.no_grad()
 def sample_dcgan(G, n: int, seed: int = 0):
     """n DCGAN samples in [0, 1], in eval mode (batch norm's running averages)."""
-    G.eval()
     z = torch.randn(n, Z_DIM, generator=torch.Generator().manual_seed(seed))
-    return evaluate.batched(lambda b: (G(b) + 1) / 2, z, device=next(G.parameters()).device)
+    return evaluate.batched(lambda b: gan.generate(G, b), z, device=next(G.parameters()).device)
 
 
 def images_per_second(sample, n: int = 1000) -> float:

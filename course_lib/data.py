@@ -64,7 +64,7 @@ def _read_raw(name: str, split: str) -> tuple[torch.Tensor, torch.Tensor]:
     try:  # not on disk: let torchvision download it (needs the internet once)
         ds = _TORCHVISION[name](str(root), train=(split == "train"), download=True)
         return ds.data, ds.targets
-    except Exception as err:  # no network, a proxy, a full disk ...: one clear sentence
+    except Exception as err:  # noqa: BLE001 (no network, a proxy, a full disk ...): one clear sentence
         raise DataNotFoundError(
             f"{name} ({split}) is not in {raw} and could not be downloaded ({type(err).__name__}): "
             f"connect to the internet once, or set COURSE_DATA to a folder holding {name}/raw, "
@@ -98,7 +98,8 @@ def mnist(split: str = "test", n: int | None = None, seed: int = 0):
     return load("MNIST", split, n, seed)
 
 
-def loader(*tensors: torch.Tensor, batch_size: int = 128, shuffle: bool = True, seed: int = 0) -> DataLoader:
-    """A DataLoader over in-memory tensors, reproducible through ``seed``."""
+def loader(*tensors: torch.Tensor, batch_size: int = 128, shuffle: bool = True, seed: int = 0,
+           drop_last: bool = False) -> DataLoader:
+    """A DataLoader over in-memory tensors, reproducible through ``seed`` (``drop_last``: full batches only)."""
     return DataLoader(TensorDataset(*tensors), batch_size=batch_size, shuffle=shuffle,
-                      generator=torch.Generator().manual_seed(seed), drop_last=False)
+                      generator=torch.Generator().manual_seed(seed), drop_last=drop_last)

@@ -30,7 +30,7 @@ def check_packages(required=REQUIRED):
     for module, (pip_name, minimum) in required.items():
         try:
             version = getattr(importlib.import_module(module), "__version__", "?")
-        except Exception as err:  # not installed, or broken
+        except Exception as err:  # noqa: BLE001 (not installed, or broken)
             rows.append((pip_name, False, f"cannot import ({type(err).__name__}): run `make lab` again, "
                                           f"or `pip install '{pip_name}>={minimum}'`"))
             continue

@@ -23,9 +23,11 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from . import assets
 from .models.vae import kl_divergence, reparameterize
 
 PAD, BOS, EOS = "<pad>", "<bos>", "<eos>"
+PAD_ID, BOS_ID, EOS_ID = 0, 1, 2   # their indices: every Vocab lists them first, in this order
 _SMILES_TOKEN = re.compile(r"(\[[^\]]+\]|Br|Cl|%\d\d|.)")
 
 
@@ -96,9 +98,9 @@ class Vocab:
 
     def encode(self, sequences: list[list[str]], length: int) -> torch.Tensor:
         """(N, length) indices: <bos> tokens <eos> <pad>...; unknown tokens are an error."""
-        out = torch.zeros(len(sequences), length, dtype=torch.long)
+        out = torch.full((len(sequences), length), PAD_ID, dtype=torch.long)
         for i, seq in enumerate(sequences):
-            ids = [1] + [self.stoi[t] for t in seq] + [2]
+            ids = [BOS_ID] + [self.stoi[t] for t in seq] + [EOS_ID]
             if len(ids) > length:
                 raise ValueError(f"sequence {i} has {len(ids)} tokens with <bos>/<eos>, more than {length}")
             out[i, : len(ids)] = torch.tensor(ids)
@@ -109,8 +111,8 @@ class Vocab:
         texts = []
         for row in ids.tolist():
             tokens = []
-            for i in row[1:] if row and row[0] == 1 else row:
-                if i in (0, 2):
+            for i in row[1:] if row and row[0] == BOS_ID else row:
+                if i in (PAD_ID, EOS_ID):
                     break
                 tokens.append(self.itos[i])
             texts.append("".join(tokens))
@@ -123,7 +125,7 @@ class SeqVAE(nn.Module):
     def __init__(self, vocab_size: int, latent_dim: int = 32, embed: int = 32, hidden: int = 192):
         super().__init__()
         self.latent_dim = latent_dim
-        self.embed = nn.Embedding(vocab_size, embed, padding_idx=0)
+        self.embed = nn.Embedding(vocab_size, embed, padding_idx=PAD_ID)
         self.encoder = nn.GRU(embed, hidden, batch_first=True, bidirectional=True)
         self.to_stats = nn.Linear(2 * hidden, 2 * latent_dim)
         self.z_to_h = nn.Linear(latent_dim, hidden)
@@ -148,7 +150,7 @@ class SeqVAE(nn.Module):
     def generate(self, z, max_len: int = 80, greedy: bool = True, generator=None):
         """Token ids (N, max_len) decoded from codes z, one token at a time."""
         n = len(z)
-        token = torch.ones(n, 1, dtype=torch.long, device=z.device)  # <bos>
+        token = torch.full((n, 1), BOS_ID, dtype=torch.long, device=z.device)
         h, ids = torch.tanh(self.z_to_h(z))[None], [token]
         for _ in range(max_len - 1):
             out, h = self.decoder(torch.cat([self.embed(token), z[:, None, :]], dim=2), h)
@@ -171,7 +173,7 @@ def seq_negative_elbo(model: SeqVAE, ids, beta: float = 1.0, head=None, targets=
     mu, logvar = model.encode(ids)
     z = reparameterize(mu, logvar)
     logits = model.decode_logits(z, ids)
-    rec = F.cross_entropy(logits.transpose(1, 2), ids[:, 1:], ignore_index=0, reduction="none").sum(dim=1)
+    rec = F.cross_entropy(logits.transpose(1, 2), ids[:, 1:], ignore_index=PAD_ID, reduction="none").sum(dim=1)
     kl = kl_divergence(mu, logvar)
     out = {"loss": (rec + beta * kl).mean(), "rec": rec.mean(), "kl": kl.mean()}
     if head is not None:
@@ -228,30 +230,18 @@ class MoleculeSet:
         self.ids = self.vocab.encode(tokens, self.length)
 
 
-def save_seqvae(path, model: SeqVAE, vocab: Vocab, length: int, card: dict) -> None:
-    torch.save({"model": {k: v.half() for k, v in model.state_dict().items()}, "itos": vocab.itos,
-                "length": length, "card": card,
-                "config": {"latent_dim": model.latent_dim, "embed": model.embed.embedding_dim,
-                           "hidden": model.out.in_features}}, path)
+def save_seqvae(name: str, model: SeqVAE, vocab: Vocab, length: int, card: dict, folder=None):
+    """A self-describing checkpoint (``course_lib.assets``): float16 weights, the sizes that rebuild
+    the model, the vocabulary and sequence length, and the card beside it."""
+    args = {"vocab_size": len(vocab), "latent_dim": model.latent_dim, "embed": model.embed.embedding_dim,
+            "hidden": model.out.in_features}
+    return assets.save(name, model, args, card, extra={"itos": vocab.itos, "length": length}, half=True, folder=folder)
 
 
-ASSETS = Path(__file__).parent / "assets"
-
-
-def load_shipped(kind: str):
+def load_shipped(kind: str, folder=None):
     """The course's trained SMILES or SELFIES VAE: (model, vocab, length, card)."""
-    path = ASSETS / f"moses_{kind}_vae.pt"
-    if not path.is_file():
-        raise FileNotFoundError(f"{path} is missing: run `python scripts/train_molecule_vae.py` to make it.")
-    return load_seqvae(path)
-
-
-def load_seqvae(path):
-    """(model, vocab, length, card) from a checkpoint written by ``save_seqvae``."""
-    ckpt = torch.load(path, map_location="cpu", weights_only=True)
+    model, card, extra = assets.load(f"moses_{kind}_vae", SeqVAE, folder=folder)
     vocab = Vocab([])
-    vocab.itos = list(ckpt["itos"])
+    vocab.itos = list(extra["itos"])
     vocab.stoi = {t: i for i, t in enumerate(vocab.itos)}
-    model = SeqVAE(len(vocab), **ckpt["config"])
-    model.load_state_dict({k: v.float() for k, v in ckpt["model"].items()})
-    return model.eval(), vocab, ckpt["length"], ckpt["card"]
+    return model, vocab, extra["length"], card

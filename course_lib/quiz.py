@@ -1,12 +1,17 @@
 """The course quiz: a question bank in ``quiz/*.yaml``, used two ways.
 
-* Self-study: ``interactive()`` in JupyterLab: multiple choice with immediate feedback and
-  explanations, short answers typed and then compared with the model answer and its key
+* Self-study: ``interactive()`` in JupyterLab, on the self-study pool only (``pool: self``):
+  multiple choice with immediate feedback and explanations, short answers typed and then compared
+  with the model answer and its key
   points (a self-check list), and a running score. ``text()`` is the same quiz as plain
   text, used where widgets are not available.
 * Classroom: ``build_assignment()`` writes the nbgrader source notebook
   ``solutions/09_quiz/09_quiz.ipynb``: multiple-choice answers are autograded by hidden
-  tests, short answers and essays are manually graded cells that carry their rubric.
+  tests, short answers and essays are manually graded cells that carry their rubric. Its
+  options are shuffled per question (seeded) so that the key letters are balanced.
+
+Students receive ``student_bank()`` (written into the student bundle), never ``quiz/``: the
+graded questions' answers, short-answer model answers and essay rubrics stay with the teacher.
 """
 from __future__ import annotations
 
@@ -21,10 +26,14 @@ TOPICS = {"ae": "autoencoders", "vae": "variational autoencoders", "applications
           "gan": "GAN dynamics", "dcgan": "DCGAN and metrics", "compare": "VAEs vs GANs",
           "stylegan": "StyleGAN", "wardrobe": "the virtual wardrobe"}
 LETTERS = "abcdefgh"
+SEED = 2024
+STUDENT_BANK = Path(__file__).resolve().parent / "assets" / "self_quiz.yaml"  # only in the student bundle
 
 
 def load(folder: Path | str | None = None) -> dict:
     """The bank: {"short_answer": [...], "multiple_choice": [...], "essays": [...], "glossary": [...]}."""
+    if folder is None and not QUIZ_DIR.is_dir() and STUDENT_BANK.exists():
+        return yaml.safe_load(STUDENT_BANK.read_text())   # a student's install: the self-study pool
     folder = Path(folder or QUIZ_DIR)
     if not folder.is_dir():
         raise FileNotFoundError(f"no quiz folder at {folder}: run from a clone of the course repository.")
@@ -65,13 +74,54 @@ def validate(bank: dict) -> list[str]:
     return problems
 
 
+def self_study(bank: dict) -> list[dict]:
+    """The multiple-choice questions students may see with their answers (``pool: self``)."""
+    return [q for q in bank["multiple_choice"] if q.get("pool") == "self"]
+
+
+def graded(bank: dict, seed: int = SEED) -> list[dict]:
+    """The graded quiz's questions, options shuffled so each letter is the key about equally
+    often: the key letters are dealt round-robin in a seeded order, the other options are
+    shuffled per question (seeded by its id), and ``why_not`` follows its options."""
+    import random
+
+    questions = [q for q in bank["multiple_choice"] if q.get("pool") != "self"]
+    deal = random.Random(seed)
+    keys = []
+    while len(keys) < len(questions):
+        keys += deal.sample(LETTERS[:4], 4)
+    out = []
+    for q, key in zip(questions, keys):
+        letters = list(q["options"])
+        key = key if key in letters else letters[-1]
+        others = [k for k in letters if k != q["answer"]]
+        random.Random(f"{seed}-{q['id']}").shuffle(others)
+        order = others[:letters.index(key)] + [q["answer"]] + others[letters.index(key):]
+        new = dict(zip(letters, order))            # new letter -> old letter
+        out.append({**q, "options": {k: q["options"][old] for k, old in new.items()}, "answer": key,
+                    "why_not": {k: q["why_not"][old] for k, old in new.items() if old != q["answer"]}})
+    return out
+
+
+def student_bank(bank: dict | None = None) -> dict:
+    """What a student's install of course_lib carries: the self-study questions (``pool: self``;
+    today no short answer is, since all ten are graded in 09), the glossary and the essay
+    prompts (no rubrics); no graded question, answer or model answer."""
+    bank = bank or load()
+    return {"multiple_choice": self_study(bank),
+            "short_answer": [q for q in bank["short_answer"] if q.get("pool") == "self"],
+            "essays": [{k: e[k] for k in ("id", "title", "prompt", "notebooks", "points") if k in e}
+                       for e in bank["essays"]],
+            "glossary": bank["glossary"]}
+
+
 def _options(q) -> str:
     return "\n".join(f"{k}) {v}" for k, v in q["options"].items())
 
 
 def text(bank: dict | None = None, answers: bool = False) -> str:
-    """The quiz as plain text; with ``answers=True`` also the answers and explanations."""
-    bank = bank or load()
+    """The self-study quiz as plain text; with ``answers=True`` also the answers and explanations."""
+    bank = student_bank(bank or load())
     lines = ["MULTIPLE CHOICE"]
     for i, q in enumerate(bank["multiple_choice"], 1):
         lines += [f"\n{i}. [{TOPICS[q['topic']]}] {q['prompt']}", _options(q)]
@@ -100,13 +150,12 @@ class _Score:
 def interactive(topics=None, bank: dict | None = None, display_it: bool = True):
     """The self-study quiz as widgets (returns the container); plain text if ipywidgets is missing.
     ``topics``: a subset of ``TOPICS`` keys, e.g. ``["vae", "gan"]``."""
-    bank = bank or load()
+    bank = student_bank(bank or load())
     pick = lambda qs: [q for q in qs if topics is None or q["topic"] in topics]  # noqa: E731
     try:
         import ipywidgets as w
     except ImportError:
-        print(text({**bank, "multiple_choice": pick(bank["multiple_choice"]),
-                    "short_answer": pick(bank["short_answer"])}))
+        print(text({**bank, "multiple_choice": pick(bank["multiple_choice"])}))
         return None
     questions = pick(bank["multiple_choice"])
     score = _Score(w.HTML(), len(questions))
@@ -175,6 +224,7 @@ def build_assignment(path: Path | str | None = None, bank: dict | None = None) -
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
     bank = bank or load()
+    bank = {**bank, "multiple_choice": graded(bank)}
     path = Path(path or ROOT / "solutions" / "09_quiz" / "09_quiz.ipynb")
     cells = [new_markdown_cell(
         "# 09 · Quiz and essays\n\n"

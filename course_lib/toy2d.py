@@ -34,16 +34,6 @@ def grid(n: int, side: int = 5, spacing: float = 2.0, std: float = 0.05, seed: i
     return mixture(grid_centres(side, spacing), n, std, seed)
 
 
-def mode_coverage(samples: torch.Tensor, centres: torch.Tensor, std: float, min_share: float = 0.008) -> dict:
-    """A sample is *high quality* when within 3 std of its nearest centre; a mode is *covered*
-    when at least ``min_share`` of the samples are high-quality samples of it (20 of 2,500, as in PacGAN)."""
-    distance, nearest = torch.cdist(samples.float(), centres.float()).min(dim=1)
-    good = distance <= 3 * std
-    counts = torch.bincount(nearest[good], minlength=len(centres))
-    return {"modes": int((counts >= min_share * len(samples)).sum()), "of": len(centres),
-            "high_quality": good.float().mean().item()}
-
-
 def mixture_log_density(x: torch.Tensor, centres: torch.Tensor, std: float, weights=None) -> torch.Tensor:
     """log p(x) of an isotropic Gaussian mixture (uniform weights unless given), for points x (N, 2)."""
     weights = torch.full((len(centres),), 1.0 / len(centres)) if weights is None else torch.as_tensor(weights)

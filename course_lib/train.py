@@ -1,12 +1,17 @@
-"""One training helper for every notebook, plus checkpoints.
+"""One training loop for every notebook and script (checkpoints: ``course_lib.assets``).
 
 ``fit`` owns the boilerplate (epochs, batches, device, progress bar, loss history,
-a live loss plot, Ctrl-C); the notebook owns the idea, as a ``step`` function:
+a live loss plot, Ctrl-C, a callback); the notebook owns the idea, as a ``step`` function:
 
     def step(model, batch, optimizer) -> float | dict[str, float]:
         ...one update, returns the loss(es) of this batch...
 
     history = fit(model, loader, step, optimizer, epochs=5)
+
+A step that owns its optimizers (a GAN's, which updates two networks) holds them itself and
+``fit`` gets no optimizer: ``fit(G, loader, lambda g, batch, _: gan_step(g, D, batch[0], opt_G,
+opt_D, z_dim))``, or an object such as ``stylegan.Trainer``. ``callback(history)`` runs after
+each epoch, or every ``every`` steps (snapshots, checkpoints); returning True stops training.
 """
 from __future__ import annotations
 
@@ -15,6 +20,7 @@ import time
 from dataclasses import dataclass, field
 
 import torch
+
 from .progress import tqdm
 
 
@@ -59,12 +65,14 @@ def _to(batch, device):
     return type(batch)(b.to(device) if torch.is_tensor(b) else b for b in batch)
 
 
-def fit(model, loader, step, optimizer, epochs: int = 1, *, device=None, live_plot: bool = False,
-        desc: str = "training", history: History | None = None) -> History:
+def fit(model, loader, step, optimizer=None, epochs: int = 1, *, device=None, live_plot: bool = False,
+        desc: str = "training", history: History | None = None, callback=None, every: int = 0) -> History:
     """Run ``step(model, batch, optimizer)`` over ``loader`` for ``epochs``.
 
     Ctrl-C (Kernel > Interrupt) stops after the current step and keeps the model and
-    the history so far. ``history`` continues an earlier run's history.
+    the history so far. ``history`` continues an earlier run's history. ``callback(history)``
+    runs after every epoch (``every=0``) or every ``every`` steps, with the model back in
+    training mode afterwards; when it returns True, training stops there.
     """
     device = device or next(model.parameters()).device
     history = history or History()
@@ -72,17 +80,30 @@ def fit(model, loader, step, optimizer, epochs: int = 1, *, device=None, live_pl
     start, n_steps = time.perf_counter(), max((len(v) for v in history.steps.values()), default=0)
     model.train()
     bar = tqdm(total=epochs * len(loader), desc=desc, unit="step")
+    stop = False
+
+    def call_back() -> bool:
+        stop = bool(callback(history))
+        model.train()  # the callback may have sampled in eval mode
+        return stop
+
     try:
         for _ in range(epochs):
+            done = 0
             for batch in loader:
                 values = _as_floats(step(model, _to(batch, device), optimizer), n_steps)
                 history.log(values)
-                n_steps += 1
+                n_steps, done = n_steps + 1, done + 1
                 bar.update()
                 bar.set_postfix({k: f"{v:.4g}" for k, v in values.items()}, refresh=False)
-            history.close_epoch(len(loader))
+                if callback and every and n_steps % every == 0 and call_back():
+                    stop = True
+                    break
+            history.close_epoch(done)
             if plot:
                 plot.update(history)
+            if stop or (callback and not every and call_back()):
+                break
     except KeyboardInterrupt:
         history.interrupted = True
         print(f"Stopped by you after {n_steps} steps; the model keeps what it learned so far.")
@@ -91,6 +112,23 @@ def fit(model, loader, step, optimizer, epochs: int = 1, *, device=None, live_pl
         model.eval()
         history.seconds += time.perf_counter() - start
     return history
+
+
+def minimize(loss, clip: float | None = None):
+    """The usual step for one model and its optimizer (notebook 01's exercise), as a ``step`` for
+    ``fit``: zero the gradients, ``loss(model, batch)`` (a tensor, or a dict whose "loss" is
+    minimised and whose other entries are logged), backward, clip the gradient norm to ``clip``
+    if given, update. ``fit(vae, loader, minimize(lambda m, b: negative_elbo(m, b[0])), opt)``."""
+    def step(model, batch, optimizer):
+        optimizer.zero_grad()
+        out = loss(model, batch)
+        out = out if isinstance(out, dict) else {"loss": out}
+        out["loss"].backward()
+        if clip:
+            torch.nn.utils.clip_grad_norm_(model.parameters(), clip)
+        optimizer.step()
+        return {name: value.item() for name, value in out.items()}
+    return step
 
 
 class _LivePlot:
@@ -108,16 +146,3 @@ class _LivePlot:
         if self.handle is not None:
             self.handle.update(fig)
         plt.close(fig)
-
-
-def save_checkpoint(path, model, history: History | None = None, **meta) -> None:
-    """Save weights, history and plain-data metadata (numbers, strings, lists, dicts)."""
-    torch.save({"model": model.state_dict(), "history": history.as_dict() if history else {},
-                "meta": meta}, path)
-
-
-def load_checkpoint(path, model, map_location="cpu") -> dict:
-    """Load weights saved by ``save_checkpoint`` into ``model`` (safely: ``weights_only=True``)."""
-    ckpt = torch.load(path, map_location=map_location, weights_only=True)
-    model.load_state_dict(ckpt["model"])
-    return ckpt

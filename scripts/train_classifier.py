@@ -2,27 +2,18 @@
 
     COURSE_DATA=../shared/data python scripts/train_classifier.py
 
-Writes course_lib/assets/fmnist_classifier.pt (weights) and .json (its card: test accuracy,
+Writes course_lib/assets/fmnist_classifier.pt (course_lib.assets: weights + rebuild arguments) and
+.json (its card: test accuracy,
 training time, hardware, versions, and the real-vs-real FID floor).
 """
 import json
-import platform
-import time
 
 import torch
 import torch.nn.functional as F
 
-from course_lib import config, data, metrics
-from course_lib.train import fit
-
-
-def step(model, batch, optimizer):
-    x, y = batch
-    optimizer.zero_grad()
-    loss = F.cross_entropy(model(x), y)
-    loss.backward()
-    optimizer.step()
-    return loss.item()
+from course_lib import assets, config, data, metrics
+from course_lib.models.classifier import Classifier
+from course_lib.train import fit, minimize
 
 
 def main(epochs: int = 4):
@@ -30,21 +21,18 @@ def main(epochs: int = 4):
     device = config.device()
     x_train, y_train = data.fashion_mnist("train")
     x_test, y_test = data.fashion_mnist("test")
-    model = metrics.Classifier().to(device)
+    model = Classifier().to(device)
+    step = minimize(lambda m, batch: F.cross_entropy(m(batch[0]), batch[1]))
     history = fit(model, data.loader(x_train, y_train, batch_size=128), step,
                   torch.optim.Adam(model.parameters(), lr=1e-3), epochs=epochs, desc="classifier")
     with torch.no_grad():
         predictions = torch.cat([model(b.to(device)).argmax(1).cpu() for b in x_test.split(1000)])
     accuracy = (predictions == y_test).float().mean().item()
-    metrics.ASSETS.mkdir(exist_ok=True)
-    torch.save({k: v.cpu() for k, v in model.state_dict().items()}, metrics.CLASSIFIER)
-    model = metrics.load_classifier()
-    floor = metrics.fid(x_train[:10_000], x_test[:10_000], model)
+    floor = metrics.fid(x_train[:10_000], x_test[:10_000], model.eval())
     card = {"test_accuracy": round(accuracy, 4), "epochs": epochs, "train_seconds": round(history.seconds, 1),
-            "hardware": f"{device} / {platform.processor() or platform.machine()} / {torch.get_num_threads()} threads",
-            "torch": torch.__version__, "fid_real_vs_real_10k": round(floor, 3),
+            "hardware": assets.hardware(), "torch": torch.__version__, "fid_real_vs_real_10k": round(floor, 3),
             "data": "Fashion-MNIST train (60k) / test (10k)"}
-    metrics.CLASSIFIER.with_suffix(".json").write_text(json.dumps(card, indent=2) + "\n")
+    assets.save(metrics.CLASSIFIER, model, {}, card)
     print(json.dumps(card, indent=2))
 
 

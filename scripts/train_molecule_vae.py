@@ -8,20 +8,21 @@ over the first 40% of the steps (a warm-up keeps the decoder from ignoring z). W
 ``--property-weight`` > 0 a small head also predicts QED and logP (standardised) from z, trained
 jointly as in Gomez-Bombarelli et al. (2018), so that these properties vary smoothly in the
 latent space and gradient ascent on them (notebook 03) has something to climb. Writes
-course_lib/assets/moses_<kind>_vae.pt (float16 weights, vocabulary, card) with the card's
+course_lib/assets/moses_<kind>_vae.pt (course_lib.assets: float16 weights, sizes, vocabulary) and .json (card) with the card's
 scores: validity / uniqueness / novelty of 1,000 prior samples, reconstruction accuracy on
 500 test molecules, time and hardware.
 """
 import argparse
 import json
-import platform
 import time
-from pathlib import Path
 
 import torch
 from torch import nn
 
-from course_lib import config, molecules as mol
+from course_lib import assets, config
+from course_lib import data as mdata
+from course_lib import molecules as mol
+from course_lib.train import fit
 
 
 def evaluate(model, data, test, train_smiles):
@@ -38,7 +39,7 @@ def evaluate(model, data, test, train_smiles):
     return {k: round(v, 4) for k, v in card.items()}
 
 
-def train(kind, train_smiles, test_smiles, minutes, beta_max, prop_weight=0.0, folder=mol.ASSETS, batch_size=128):
+def train(kind, train_smiles, test_smiles, minutes, beta_max, prop_weight=0.0, folder=None, batch_size=128):
     config.seed_everything(0)
     data = mol.MoleculeSet(train_smiles, kind)
     test = mol.MoleculeSet(test_smiles, kind, data.vocab, data.length)
@@ -48,32 +49,37 @@ def train(kind, train_smiles, test_smiles, minutes, beta_max, prop_weight=0.0, f
     head = nn.Sequential(nn.Linear(model.latent_dim, 64), nn.ReLU(), nn.Linear(64, 2)) if prop_weight else None
     params = list(model.parameters()) + (list(head.parameters()) if head else [])
     opt = torch.optim.Adam(params, lr=1e-3)
-    start, steps, deadline = time.time(), 0, time.time() + 60 * minutes
-    est_steps = None
-    while time.time() < deadline:
-        order = torch.randperm(len(data.ids))
-        for batch, targets in zip(data.ids[order].split(batch_size), props[order].split(batch_size)):
-            if est_steps is None and steps == 50:  # estimate the total from the speed so far
-                est_steps = int(50 * 60 * minutes / (time.time() - start))
-            beta = beta_max * min(1.0, steps / (0.4 * est_steps)) if est_steps else 0.0
-            out = mol.seq_negative_elbo(model.train(), batch, beta, head, targets, prop_weight)
-            opt.zero_grad()
-            out["loss"].backward()
-            torch.nn.utils.clip_grad_norm_(params, 5.0)
-            opt.step()
-            steps += 1
-            if steps % 200 == 0:
-                print(kind, steps, f"beta={beta:.2f}", {k: round(v.item(), 2) for k, v in out.items()}, flush=True)
-            if time.time() > deadline:
-                break
-    seconds = time.time() - start
+    start, deadline, warmup = time.time(), time.time() + 60 * minutes, {"steps": None, "beta": 0.0}
+
+    def step(model, batch, _):   # owns its optimizer: it also updates the property head
+        ids, targets = batch
+        out = mol.seq_negative_elbo(model, ids, warmup["beta"], head, targets, prop_weight)
+        opt.zero_grad()
+        out["loss"].backward()
+        torch.nn.utils.clip_grad_norm_(params, 5.0)   # GRUs: the occasional exploding gradient
+        opt.step()
+        return out
+
+    def schedule(history):   # after every step: the KL warm-up, a log line, the time budget
+        steps = len(history.steps["loss"])
+        if warmup["steps"] is None and steps == 50:   # estimate the total from the speed so far
+            warmup["steps"] = int(50 * 60 * minutes / (time.time() - start))
+        warmup["beta"] = beta_max * min(1.0, steps / (0.4 * warmup["steps"])) if warmup["steps"] else 0.0
+        if steps % 200 == 0:
+            print(kind, steps, f"beta={warmup['beta']:.2f}", {k: round(v[-1], 2) for k, v in history.steps.items()},
+                  flush=True)
+        return time.time() > deadline
+
+    history = fit(model, mdata.loader(data.ids, props, batch_size=batch_size, seed=0), step, epochs=10_000,
+                  callback=schedule, every=1, desc=kind)
     card = evaluate(model.eval(), data, test, train_smiles)
+    steps = len(history.steps["loss"])
     card.update({"kind": kind, "steps": steps, "epochs": round(steps * batch_size / len(train_smiles), 1),
-                 "beta": beta_max, "property_weight": prop_weight, "train_molecules": len(train_smiles), "train_seconds": round(seconds, 1),
-                 "hardware": f"{config.device()} / {platform.processor() or platform.machine()} / "
-                             f"{torch.get_num_threads()} threads", "torch": str(torch.__version__),
-                 "final_rec_nats": round(out["rec"].item(), 2), "final_kl_nats": round(out["kl"].item(), 2)})
-    mol.save_seqvae(Path(folder) / f"moses_{kind}_vae.pt", model, data.vocab, data.length, card)
+                 "beta": beta_max, "property_weight": prop_weight, "train_molecules": len(train_smiles),
+                 "train_seconds": round(history.seconds, 1), "hardware": assets.hardware(),
+                 "torch": str(torch.__version__), "final_rec_nats": round(history.steps["rec"][-1], 2),
+                 "final_kl_nats": round(history.steps["kl"][-1], 2)})
+    mol.save_seqvae(f"moses_{kind}_vae", model, data.vocab, data.length, card, folder)
     print(json.dumps(card, indent=2), flush=True)
 
 
@@ -83,7 +89,7 @@ def main():
     parser.add_argument("--beta", type=float, default=0.5)
     parser.add_argument("--property-weight", type=float, default=0.0)
     parser.add_argument("--n", type=int, default=30_000)
-    parser.add_argument("--out", default=str(mol.ASSETS), help="folder for the checkpoints")
+    parser.add_argument("--out", default=None, help="folder for the checkpoints (default: course_lib/assets)")
     parser.add_argument("--kinds", default="smiles,selfies")
     args = parser.parse_args()
     train_smiles = mol.load_smiles(args.n, "train", seed=0)

@@ -10,36 +10,31 @@ images seen, time, hardware, and FID / precision / recall with the course classi
 """
 import argparse
 import json
-import platform
 import time
 
 import torch
 
-from course_lib import config, data, metrics
+from course_lib import assets, config, data, metrics
 from course_lib.models import stylegan as sg
-from course_lib.train import History, fit
-
-ASSET = metrics.ASSETS / "stylegan_fmnist.pt"
+from course_lib.train import fit
 
 
 def save(trainer, history, args, seen, final=False):
+    """The moving-average generator as a self-describing float16 checkpoint, with its card."""
     G = trainer.G_ema
-    torch.save({k: v.detach().cpu().half() for k, v in G.state_dict().items()}, ASSET)
     card = {"images_seen": seen, "steps": trainer.steps, "batch_size": args.batch_size,
-            "train_seconds": round(history.seconds, 1),
-            "hardware": f"{config.device()} / {platform.processor() or platform.machine()} / "
-                        f"{torch.get_num_threads()} threads",
+            "train_seconds": round(history.seconds, 1), "hardware": assets.hardware(),
             "torch": str(torch.__version__), "config": {"z_dim": G.z_dim, "w_dim": G.w_dim},
             "data": "Fashion-MNIST train (60k), padded to 32x32"}
+    assets.save(sg.PRETRAINED, G, G.config, card, half=True)
     if final:
-        G = sg.Generator()
-        G.load_state_dict({k: v.float() for k, v in torch.load(ASSET, weights_only=True).items()})
+        G, _ = sg.load_pretrained()   # score what ships: the float16 weights
         real, _ = data.fashion_mnist("test", n=5000, seed=1)
         classifier = metrics.load_classifier()
         for psi in (1.0, 0.7):
-            rep = metrics.report(real, sg.sample(G.eval(), 5000, psi=psi, seed=0), classifier)
+            rep = metrics.report(real, sg.sample(G, 5000, psi=psi, seed=0), classifier)
             card[f"psi={psi}"] = {k: (round(v, 3) if isinstance(v, float) else v) for k, v in rep.items()}
-    ASSET.with_suffix(".json").write_text(json.dumps(card, indent=2) + "\n")
+        assets.save(sg.PRETRAINED, trainer.G_ema, trainer.G_ema.config, card, half=True)
     return card
 
 
@@ -53,23 +48,17 @@ def main():
     device = config.device()
     images, _ = data.fashion_mnist("train")
     G, D = sg.Generator().to(device), sg.Discriminator().to(device)
-    trainer = sg.Trainer(G, D)
-    history, seen, deadline = History(), 0, time.time() + 60 * args.minutes
-    loader = data.loader(sg.pad32(images), batch_size=args.batch_size, seed=0)
-    batches = iter(())
-    while time.time() < deadline and not history.interrupted:
-        chunk = []
-        for _ in range(args.chunk):
-            batch = next(batches, None)
-            if batch is None:
-                batches = iter(loader)
-                batch = next(batches)
-            if len(batch[0]) == args.batch_size:
-                chunk.append(batch)
-        fit(G, chunk, trainer, None, history=history, desc=f"StyleGAN step {trainer.steps}")
-        seen += sum(len(b[0]) for b in chunk)
-        save(trainer, history, args, seen)
-    print(json.dumps(save(trainer, history, args, seen, final=True), indent=2))
+    trainer = sg.Trainer(G, D)   # owns both optimizers: fit gets none
+    # full batches only: the discriminator's minibatch-std feature depends on the batch size
+    loader = data.loader(sg.pad32(images), batch_size=args.batch_size, seed=0, drop_last=True)
+    deadline = time.time() + 60 * args.minutes
+
+    def checkpoint(history):   # every --chunk steps: save, and stop once the budget is spent
+        save(trainer, history, args, trainer.steps * args.batch_size)
+        return time.time() > deadline
+
+    history = fit(G, loader, trainer, epochs=10_000, callback=checkpoint, every=args.chunk, desc="StyleGAN")
+    print(json.dumps(save(trainer, history, args, trainer.steps * args.batch_size, final=True), indent=2))
 
 
 if __name__ == "__main__":

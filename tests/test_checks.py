@@ -63,12 +63,12 @@ def test_warnings_go_to_stdout_so_nbgrader_does_not_fail_the_cell(capsys):
     """nbgrader gives 0 points to a test cell with stderr output; a warning is not a failure."""
     import warnings
 
-    import course_lib.checks  # noqa: F401  (installs the hook on import)
+    import course_lib.checks
 
     with warnings.catch_warnings():
         warnings.simplefilter("always")
         course_lib.checks._show_warnings_on_stdout()
         # torch warns "Converting a tensor with requires_grad=True to a scalar ..." only once per process
-        warnings.warn("Converting a tensor with requires_grad=True to a scalar", UserWarning)
+        warnings.warn("Converting a tensor with requires_grad=True to a scalar", UserWarning, stacklevel=1)
     out, err = capsys.readouterr()
     assert "requires_grad" in out and err == ""

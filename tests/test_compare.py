@@ -3,6 +3,7 @@ import math
 
 import pytest
 import torch
+
 from course_lib import compare, metrics
 from course_lib.models import VAE, gan, stylegan
 

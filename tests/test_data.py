@@ -1,5 +1,4 @@
 import os
-from pathlib import Path
 
 import pytest
 import torch
@@ -15,7 +14,7 @@ needs_data = pytest.mark.skipif(not HAS_DATA and os.environ.get("CI") != "true",
 def test_fashion_mnist_tensors():
     x, y = data.fashion_mnist("test", n=500)
     assert x.shape == (500, 1, 28, 28) and x.dtype == torch.float32
-    assert 0 <= x.min() and x.max() <= 1 and x.max() > 0.9
+    assert x.min() >= 0 and x.max() <= 1 and x.max() > 0.9
     assert y.dtype == torch.int64 and set(y.tolist()) <= set(range(10)) and len(set(y.tolist())) == 10
 
 

@@ -10,7 +10,7 @@ def test_conv_autoencoder_shapes_and_range():
     x = torch.rand(3, 1, 28, 28)
     assert ae.encode(x).shape == (3, 7)
     out = ae(x)
-    assert out.shape == x.shape and 0 <= out.min() and out.max() <= 1
+    assert out.shape == x.shape and out.min() >= 0 and out.max() <= 1
 
 
 def test_reconstruction_mse_of_identity_is_zero():
@@ -80,7 +80,9 @@ def test_fit_regressor_recovers_a_linear_factor():
 
 
 def test_latent_plots_and_explorer():
-    decode = lambda z: torch.sigmoid(z[:, :1, None, None].expand(-1, 1, 28, 28))
+    def decode(z):
+        return torch.sigmoid(z[:, :1, None, None].expand(-1, 1, 28, 28))
+
     assert plots.latent_grid(decode, n=4, show=False).axes
     assert plots.latent_traversal(decode, torch.zeros(3), dims=[0, 2], values=[-1, 0, 1], show=False).axes
     from course_lib import widgets

@@ -5,7 +5,7 @@ import pytest
 import torch
 from torch import nn
 
-from course_lib import toy2d
+from course_lib import metrics, toy2d
 from course_lib.models import gan
 
 
@@ -48,11 +48,11 @@ def test_mode_coverage_counts_modes_and_quality():
     centres = toy2d.ring_centres()
     perfect = toy2d.ring(2500, seed=0)
     # in 2-D, P(|noise| <= 3 std) = 1 - exp(-9/2) = 0.989
-    assert toy2d.mode_coverage(perfect, centres, 0.02) == {"modes": 8, "of": 8,
+    assert metrics.mode_coverage(perfect, centres, 0.02) == {"modes": 8, "of": 8,
                                                           "high_quality": pytest.approx(1 - math.exp(-4.5), abs=0.006)}
     one_mode = centres[3] + 0.02 * torch.randn(2500, 2)
-    assert toy2d.mode_coverage(one_mode, centres, 0.02)["modes"] == 1
-    assert toy2d.mode_coverage(torch.zeros(2500, 2), centres, 0.02) == {"modes": 0, "of": 8, "high_quality": 0.0}
+    assert metrics.mode_coverage(one_mode, centres, 0.02)["modes"] == 1
+    assert metrics.mode_coverage(torch.zeros(2500, 2), centres, 0.02) == {"modes": 0, "of": 8, "high_quality": 0.0}
     assert toy2d.grid(10, seed=1).shape == (10, 2) and len(toy2d.grid_centres()) == 25
 
 
@@ -61,7 +61,11 @@ def test_discriminator_variants_and_packing():
     assert gan.toy_discriminator("plain")(x).shape == (8, 1)
     assert gan.toy_discriminator("mbstd")(x).shape == (8, 1)
     assert gan.toy_discriminator("pack2")(x).shape == (4, 1)
-    assert gan.MinibatchStd()(torch.ones(5, 3))[:, -1].eq(0).all()
+    collapsed = torch.ones(5, 3, requires_grad=True)   # every sample the same: std 0 (up to the 1e-8 inside sqrt)
+    out = gan.MinibatchStd()(collapsed)
+    assert out[:, -1].abs().max() < 1e-3
+    out[:, -1].sum().backward()
+    assert torch.isfinite(collapsed.grad).all(), "a fully collapsed batch must not give a NaN gradient"
     with pytest.raises(ValueError, match="kind"):
         gan.toy_discriminator("huge")
 

@@ -3,8 +3,16 @@
 that should catch it. One autograde run per notebook grades them all."""
 import pytest
 from mutants import MUTANTS
-from nbgrading import (apply_mutant, apply_variant, autograde, exercises_of, graded_assignments, make_course,
-                       solutions_of, submit)
+from nbgrading import (
+    apply_mutant,
+    apply_variant,
+    autograde,
+    exercises_of,
+    graded_assignments,
+    make_course,
+    solutions_of,
+    submit,
+)
 from variants import VARIANTS
 
 # the quiz has its own grading test (tests/test_quiz.py): a wrong choice per question

@@ -79,7 +79,7 @@ def test_classroom_notebook_is_built_from_the_bank(tmp_path):
 def test_classroom_quiz_grades_blank_right_and_wrong(tmp_path):
     course = make_course(tmp_path, "09_quiz")
     solved = solutions_of("09_quiz")
-    mc = {q["id"]: q for q in BANK["multiple_choice"]}
+    mc = {q["id"]: q for q in quiz.graded(BANK)}
     wrong = {gid: f'answer_{gid} = "{next(k for k in mc[gid]["options"] if k != mc[gid]["answer"])}"'
              for gid in mc}
     submit(course, "09_quiz", "blank", {})
@@ -97,24 +97,45 @@ def test_classroom_quiz_grades_blank_right_and_wrong(tmp_path):
 
 
 def test_interactive_quiz_builds_checks_and_scores():
+    practice = quiz.self_study(BANK)
     box = quiz.interactive(bank=BANK, display_it=False)
+    assert len(box.children) == 1 + len(practice)   # the score, then the self-study questions only
     first = box.children[1]
     heading, choice, button, feedback = first.children
-    choice.value = BANK["multiple_choice"][0]["answer"]
+    assert practice[0]["prompt"] in heading.value
+    choice.value = practice[0]["answer"]
     button.click()
     assert "Right" in feedback.value and "1 right of 1" in box.children[0].value
     second = box.children[2]
-    second.children[1].value = next(k for k in BANK["multiple_choice"][1]["options"]
-                                    if k != BANK["multiple_choice"][1]["answer"])
+    second.children[1].value = next(k for k in practice[1]["options"] if k != practice[1]["answer"])
     second.children[2].click()
     assert "Not quite" in second.children[3].value and "1 right of 2" in box.children[0].value
-    short = box.children[-1]
-    short.children[2].click()
-    assert len(short.children[3].children) == 1 + len(BANK["short_answer"][-1]["key_points"])
-    assert short.children[2].layout.width == "auto"  # "Show model answer" is not cut off
 
 
 def test_text_quiz_works_without_widgets():
     plain = quiz.text(BANK)
-    assert all(q["prompt"] in plain for q in BANK["multiple_choice"] + BANK["short_answer"])
+    assert all(q["prompt"] in plain for q in quiz.self_study(BANK))
     assert "Answer:" not in plain and "Answer:" in quiz.text(BANK, answers=True)
+
+
+def test_graded_quiz_keys_are_balanced_and_never_shipped():
+    """09's key letters: each at most 35% (the bank's order had "b" for 21 of 29); shuffling keeps
+    each question's right text; students get neither the graded answers nor model answers."""
+    from collections import Counter
+
+    graded = quiz.graded(BANK)
+    original = {q["id"]: q for q in BANK["multiple_choice"]}
+    counts = Counter(q["answer"] for q in graded)
+    assert max(counts.values()) <= 0.35 * len(graded), counts
+    for q in graded:
+        o = original[q["id"]]
+        assert q["options"][q["answer"]] == o["options"][o["answer"]]
+        assert sorted(q["options"].values()) == sorted(o["options"].values())
+        assert {q["options"][k]: v for k, v in q["why_not"].items()} == \
+            {o["options"][k]: v for k, v in o["why_not"].items()}
+    assert quiz.graded(BANK) == graded                # seeded: the same quiz every build
+    shipped = str(quiz.student_bank(BANK))
+    assert len(graded) >= 20 and len(quiz.self_study(BANK)) >= 5
+    assert not [q["id"] for q in graded if q["explanation"] in shipped]
+    assert not [q["id"] for q in BANK["short_answer"] if q["model_answer"].strip() in shipped]
+    assert not [e["id"] for e in BANK["essays"] if e["excellent"].strip() in shipped]

@@ -5,8 +5,17 @@ import shutil
 
 import nbformat
 import pytest
-from nbgrading import (HIDDEN_RE, SOLUTION_RE, ROOT, assignments, hidden_blocks, nbgrader_meta, run_nbgrader,
-                       solution_blocks, source_notebook)
+from nbgrading import (
+    HIDDEN_RE,
+    ROOT,
+    SOLUTION_RE,
+    assignments,
+    hidden_blocks,
+    nbgrader_meta,
+    run_nbgrader,
+    solution_blocks,
+    source_notebook,
+)
 
 
 def _release_files(root):

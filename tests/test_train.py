@@ -58,15 +58,59 @@ def test_nan_loss_is_named():
         train.fit(model, loader, lambda m, b, o: math.nan, None)
 
 
-def test_checkpoint_round_trip_with_weights_only(tmp_path):
+def test_minimize_is_the_usual_step():
     model, loader = _toy()
-    history = train.fit(model, loader, _step, torch.optim.SGD(model.parameters(), lr=0.1), epochs=1)
-    path = tmp_path / "toy.pt"
-    train.save_checkpoint(path, model, history, latent_dim=3, note="toy")
-    fresh = nn.Linear(3, 1)
-    ckpt = train.load_checkpoint(path, fresh)
-    assert torch.equal(fresh.weight, model.weight)
-    assert ckpt["meta"] == {"latent_dim": 3, "note": "toy"} and ckpt["history"]["steps"] == history.steps
+    reference, same_loader = _toy()   # the same start and the same shuffles
+    step = train.minimize(lambda m, batch: {"loss": ((m(batch[0]).squeeze(1) - batch[1]) ** 2).mean(), "zero": torch.zeros(())})
+    h = train.fit(model, loader, step, torch.optim.SGD(model.parameters(), lr=0.1), epochs=2)
+    h_ref = train.fit(reference, same_loader, _step, torch.optim.SGD(reference.parameters(), lr=0.1), epochs=2)
+    assert torch.allclose(model.weight, reference.weight) and h.steps["loss"] == h_ref.steps["loss"]
+    assert h.epochs["zero"] == [0.0, 0.0]
+
+
+def test_callback_every_n_steps_or_each_epoch_and_its_stop():
+    model, loader = _toy()   # 8 batches per epoch
+    seen = []
+
+    def record(history):
+        model.eval()   # a callback that samples in eval mode: fit puts the model back in training mode
+        seen.append(len(history.steps["loss"]))
+
+    def step(m, batch, optimizer):
+        assert m.training
+        return _step(m, batch, optimizer)
+
+    train.fit(model, loader, step, torch.optim.SGD(model.parameters(), lr=0.1), epochs=2, callback=record, every=3)
+    assert seen == [3, 6, 9, 12, 15]
+    seen.clear()
+    train.fit(model, loader, step, torch.optim.SGD(model.parameters(), lr=0.1), epochs=2, callback=record)
+    assert seen == [8, 16]
+    history = train.fit(model, loader, step, torch.optim.SGD(model.parameters(), lr=0.1), epochs=5,
+                        callback=lambda h: len(h.steps["loss"]) >= 5, every=1)
+    assert len(history.steps["loss"]) == 5 and history.epochs["loss"] and not model.training
+
+
+def test_assets_round_trip_rebuilds_from_stored_arguments(tmp_path):
+    from course_lib import assets
+    model = nn.Linear(3, 2)
+    assets.save("toy", model, {"in_features": 3, "out_features": 2}, {"score": 1.5}, extra={"note": "toy"},
+                half=True, folder=tmp_path)
+    fresh, card, extra = assets.load("toy", nn.Linear, folder=tmp_path)
+    assert fresh.weight.dtype == torch.float32 and torch.allclose(fresh.weight, model.weight, atol=1e-3)
+    assert card == {"score": 1.5} and extra == {"note": "toy"} and not fresh.training
+    with pytest.raises(FileNotFoundError, match="scripts/"):
+        assets.load("missing", nn.Linear, folder=tmp_path)
+
+
+def test_shipped_checkpoints_describe_themselves():
+    """Every file in course_lib/assets loads with weights_only=True and carries its rebuild arguments and card."""
+    from course_lib import assets
+    names = sorted(p.stem for p in assets.FOLDER.glob("*.pt"))
+    assert names, "no shipped checkpoints"
+    for name in names:
+        ckpt = torch.load(assets.path(name), map_location="cpu", weights_only=True)
+        assert set(ckpt) == {"model_args", "state_dict", "extra"}, name
+        assert assets.card(name), name
 
 
 def test_continued_history_counts_steps_of_any_loss_name():

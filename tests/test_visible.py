@@ -5,8 +5,15 @@ marked hidden-only with a reason; and they must accept the reference and every c
 training, no kernel (see nbgrading.run_visible)."""
 import pytest
 from mutants import MUTANTS
-from nbgrading import (apply_mutant, apply_variant, exercises_of, graded_assignments, run_visible, solutions_of,
-                       visible_tests_of)
+from nbgrading import (
+    apply_mutant,
+    apply_variant,
+    exercises_of,
+    graded_assignments,
+    run_visible,
+    solutions_of,
+    visible_tests_of,
+)
 from variants import VARIANTS
 
 GRADED = graded_assignments()

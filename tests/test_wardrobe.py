@@ -57,7 +57,9 @@ def test_width_length_and_brightness_act_as_named(label):
 
 def test_texture_adds_stripes():
     plain, striped = _garment(0, texture=0), _garment(0, texture=1)
-    rows = lambda img: img[7:17, 14]  # a vertical line through the body
+    def rows(img):  # a vertical line through the body
+        return img[7:17, 14]
+
     assert rows(plain).std() < 0.02 and rows(striped).std() > 0.05
 
 

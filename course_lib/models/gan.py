@@ -38,12 +38,15 @@ def r1_penalty(d_real, real):
     return grad.pow(2).flatten(1).sum(1).mean()
 
 
-def gan_step(G, D, real, opt_G, opt_D, z_dim: int, g_loss=generator_loss, r1: float = 0.0) -> dict:
+def gan_step(G, D, real, opt_G, opt_D, z_dim: int | None = None, g_loss=generator_loss, r1: float = 0.0,
+             fake=None) -> dict:
     """One alternating update: the discriminator on real and detached fakes, then the
     generator through the updated discriminator. Returns losses and mean D outputs.
-    ``r1 > 0`` adds (r1 / 2) x R1 to D's loss: D is kept smooth around the data."""
-    z = torch.randn(len(real), z_dim, device=real.device)
-    fake = G(z)
+    ``r1 > 0`` adds (r1 / 2) x R1 to D's loss: D is kept smooth around the data.
+    ``fake``: generated images to use instead of G(z), z ~ N(0, I) of size ``z_dim`` (StyleGAN
+    passes images made from mixed styles)."""
+    if fake is None:
+        fake = G(torch.randn(len(real), z_dim, device=real.device))
     opt_D.zero_grad()
     if r1:
         real = real.detach().requires_grad_(True)
@@ -85,7 +88,7 @@ def dirac_gan(steps: int = 400, lr: float = 0.1, mode: str = "simultaneous", gam
     D ascends V - gamma/2 psi^2 (R1 penalty), G descends V. Returns the (theta, psi) trajectory, shape (steps + 1, 2)."""
     theta, psi = start
     path = [(theta, psi)]
-    d_fake = lambda t: torch.sigmoid(torch.tensor(t)).item()  # D(theta) = sigmoid(psi theta) = f'(-psi theta)
+    d_fake = lambda t: torch.sigmoid(torch.tensor(t)).item()  # noqa: E731 (D(theta) = sigmoid(psi theta) = f'(-psi theta))
     for _ in range(steps):
         grad_theta = -d_fake(psi * theta) * psi  # dV/dtheta
         if mode == "simultaneous":
@@ -100,17 +103,31 @@ def dirac_gan(steps: int = 400, lr: float = 0.1, mode: str = "simultaneous", gam
     return torch.tensor(path)
 
 
-class DCGenerator(nn.Module):
-    """DCGAN generator for 28x28: z -> (2c, 7, 7) -> (c, 14, 14) -> (1, 28, 28) in (-1, 1)."""
+def up_block(in_ch: int, out_ch: int) -> nn.Sequential:
+    """DCGAN's generator block: (B, in_ch, H, W) -> (B, out_ch, 2H, 2W) by a transposed conv
+    (kernel 4, stride 2, padding 1; no bias, batch norm has one), batch norm, ReLU."""
+    return nn.Sequential(nn.ConvTranspose2d(in_ch, out_ch, 4, 2, 1, bias=False), nn.BatchNorm2d(out_ch), nn.ReLU())
 
-    def __init__(self, z_dim: int = 64, channels: int = 32):
+
+def down_block(in_ch: int, out_ch: int, batchnorm: bool = True) -> nn.Sequential:
+    """DCGAN's discriminator block: (B, in_ch, H, W) -> (B, out_ch, H/2, W/2) by a strided conv
+    (kernel 4, stride 2, padding 1), batch norm (not on the first block, as in the paper), LeakyReLU(0.2)."""
+    layers = [nn.Conv2d(in_ch, out_ch, 4, 2, 1, bias=not batchnorm)]
+    return nn.Sequential(*layers, *([nn.BatchNorm2d(out_ch)] if batchnorm else []), nn.LeakyReLU(0.2))
+
+
+class DCGenerator(nn.Module):
+    """DCGAN generator for 28x28: z -> (2c, 7, 7) -> up_block -> (c, 14, 14) -> (1, 28, 28) in (-1, 1).
+    Notebook 05 passes the learner's ``up_block``."""
+
+    def __init__(self, z_dim: int = 64, channels: int = 32, up_block=up_block):
         super().__init__()
         c = channels
         self.net = nn.Sequential(
             nn.Linear(z_dim, 2 * c * 7 * 7, bias=False), nn.Unflatten(1, (2 * c, 7, 7)),
             nn.BatchNorm2d(2 * c), nn.ReLU(),
-            nn.ConvTranspose2d(2 * c, c, 4, 2, 1, bias=False), nn.BatchNorm2d(c), nn.ReLU(),  # 7 -> 14
-            nn.ConvTranspose2d(c, 1, 4, 2, 1), nn.Tanh(),  # 14 -> 28
+            up_block(2 * c, c),                                    # 7 -> 14
+            nn.ConvTranspose2d(c, 1, 4, 2, 1), nn.Tanh(),          # 14 -> 28
         )
 
     def forward(self, z):
@@ -118,19 +135,31 @@ class DCGenerator(nn.Module):
 
 
 class DCDiscriminator(nn.Module):
-    """DCGAN discriminator for 28x28 in (-1, 1): -> (c, 14, 14) -> (2c, 7, 7) -> one logit."""
+    """DCGAN discriminator for 28x28 in (-1, 1): down_block -> (c, 14, 14) -> down_block -> (2c, 7, 7)
+    -> one logit. Notebook 05 passes the learner's ``down_block``."""
 
-    def __init__(self, channels: int = 32):
+    def __init__(self, channels: int = 32, down_block=down_block):
         super().__init__()
         c = channels
         self.net = nn.Sequential(
-            nn.Conv2d(1, c, 4, 2, 1), nn.LeakyReLU(0.2),  # 28 -> 14
-            nn.Conv2d(c, 2 * c, 4, 2, 1, bias=False), nn.BatchNorm2d(2 * c), nn.LeakyReLU(0.2),  # 14 -> 7
+            down_block(1, c, batchnorm=False),   # 28 -> 14
+            down_block(c, 2 * c),                # 14 -> 7
             nn.Flatten(), nn.Linear(2 * c * 7 * 7, 1),
         )
 
     def forward(self, x):
         return self.net(x)
+
+
+@torch.no_grad()
+def generate(G, z):
+    """Images in [0, 1] from a tanh generator, drawn in evaluation mode (batch norm uses its running
+    averages, not the batch's statistics); G's mode is restored afterwards (notebook 05)."""
+    was_training = G.training
+    G.eval()
+    images = (G(z) + 1) / 2
+    G.train(was_training)
+    return images
 
 
 def dcgan_init(module: nn.Module) -> None:
@@ -146,10 +175,13 @@ def dcgan_init(module: nn.Module) -> None:
 
 class MinibatchStd(nn.Module):
     """Appends one feature: the average standard deviation of the features across the batch.
-    A collapsed generator's batch has almost none, which the discriminator can then see."""
+    A collapsed generator's batch has almost none, which the discriminator can then see.
+    The 1e-8 inside the square root (as in Karras et al. 2018) keeps the gradient finite when
+    the batch has collapsed completely (d sqrt(v) / dv is infinite at v = 0)."""
 
     def forward(self, h):
-        return torch.cat([h, h.std(dim=0).mean().expand(len(h), 1)], dim=1)
+        std = (h.var(dim=0) + 1e-8).sqrt()
+        return torch.cat([h, std.mean().expand(len(h), 1)], dim=1)
 
 
 def toy_discriminator(kind: str = "plain", hidden: int = 128) -> nn.Module:
@@ -185,7 +217,7 @@ def train_toy_gan(sample, D, steps: int, z_dim: int = 2, seed: int = 0, lr: floa
     ``lr_D`` for D, default the same; Adam's ``betas``) with the course's ``fit``. ``lr_decay``: both learning rates
     fall linearly to 0 over the run. Returns (G, history, snapshots): ``snapshots`` evenly spaced
     sets of 1,000 generated points, keyed by step."""
-    from ..train import History, fit
+    from ..train import fit
 
     torch.manual_seed(seed)
     G = mlp(z_dim, 2)
@@ -194,19 +226,18 @@ def train_toy_gan(sample, D, steps: int, z_dim: int = 2, seed: int = 0, lr: floa
     schedules = [torch.optim.lr_scheduler.LambdaLR(o, lambda i: max(0.0, 1 - i / steps)) for o in optimizers] \
         if lr_decay else []
 
-    def one_round(g, b, opts):
-        out = step(g, D, b[0], *opts, z_dim)
+    def one_round(g, b, _):
+        out = step(g, D, b[0], *optimizers, z_dim)
         for schedule in schedules:
             schedule.step()
         return out
 
-    every = steps // snapshots if snapshots else steps
-    history, shots, done = History(), {}, 0
-    while done < steps and not history.interrupted:
-        n = min(every, steps - done)
-        fit(G, _Batches(sample, batch, n), one_round, optimizers, history=history, desc=desc)
-        done += n
-        if snapshots and n == every and not history.interrupted:
-            with torch.no_grad():
-                shots[done] = G(torch.randn(1000, z_dim))
+    shots = {}
+
+    @torch.no_grad()
+    def snapshot(history):
+        shots[len(next(iter(history.steps.values())))] = G(torch.randn(1000, z_dim))  # keyed by step
+
+    history = fit(G, _Batches(sample, batch, steps), one_round, desc=desc,
+                  callback=snapshot if snapshots else None, every=steps // snapshots if snapshots else 0)
     return G, history, shots

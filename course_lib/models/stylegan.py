@@ -22,7 +22,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .gan import MinibatchStd, discriminator_loss, generator_loss
+from .gan import MinibatchStd, gan_step
 
 
 def pixel_norm(z, eps: float = 1e-8):
@@ -98,6 +98,7 @@ class Generator(nn.Module):
     def __init__(self, z_dim: int = 64, w_dim: int = 64, mapping_layers: int = 4, channels=(64, 64, 32, 16)):
         super().__init__()
         self.z_dim, self.w_dim = z_dim, w_dim
+        self.config = {"z_dim": z_dim, "w_dim": w_dim, "mapping_layers": mapping_layers, "channels": list(channels)}
         dims = [z_dim] + [w_dim] * mapping_layers
         self.mapping = nn.Sequential(*[m for a, b in zip(dims, dims[1:]) for m in (nn.Linear(a, b), nn.LeakyReLU(0.2))])
         for layer in self.mapping[::2]:  # keep |w| about |z| through the layers
@@ -110,6 +111,8 @@ class Generator(nn.Module):
         self.layers = nn.ModuleList(layers)
         self.to_image = nn.Conv2d(channels[-1], 1, 1)
         self.register_buffer("w_avg", torch.zeros(w_dim))
+        # layer i > 0 works at 4 * 2^(i // 2 + 1): layers 1-2 at 8x8, 3-4 at 16x16, 5-6 at 32x32
+        # (each resolution's first layer upsamples, the second refines)
         self.resolutions = [4] + [4 * 2 ** (i // 2 + 1) for i in range(len(layers) - 1)]
 
     @property
@@ -171,9 +174,10 @@ def crop28(images):
     return ((images[:, :, 2:30, 2:30] + 1) / 2).clamp(0, 1)
 
 
-def mixed_styles(G, n: int, mixing_prob: float, device=None):
-    """Training styles with mixing regularisation: with probability ``mixing_prob`` two codes
-    and a random crossover layer, else one code for all layers."""
+def training_styles(G, n: int, mixing_prob: float, device=None):
+    """Per-layer styles for one training batch, with mixing regularisation (StyleGAN section 3.1):
+    with probability ``mixing_prob`` two codes and a random crossover layer (``mix_styles``), else one
+    code for all layers. Returns (styles (N, L, w_dim), the first code's w for ``track_w_avg``)."""
     z1, z2 = torch.randn(2, n, G.z_dim, device=device)
     w1 = G.map(z1)
     crossover = G.num_layers
@@ -182,17 +186,20 @@ def mixed_styles(G, n: int, mixing_prob: float, device=None):
     return mix_styles(w1, G.map(z2), crossover, G.num_layers), w1
 
 
-def r1_penalty(D, real):
-    """R1 (Mescheder et al. 2018): ||grad_x d(x)||^2 on real images, per image, averaged."""
-    real = real.detach().requires_grad_(True)
-    grad, = torch.autograd.grad(D(real).sum(), real, create_graph=True)
-    return grad.pow(2).flatten(1).sum(dim=1).mean()
-
-
 class Trainer:
-    """The StyleGAN training step for ``course_lib.train.fit``: non-saturating loss, style
-    mixing, lazy R1 on D (every ``r1_every`` steps), tracking of w_avg and an exponential
-    moving average of G (``G_ema``, the one to sample from)."""
+    """The StyleGAN training step for ``course_lib.train.fit`` (it owns its optimizers, so ``fit``
+    gets none): the course's ``gan_step`` (non-saturating loss) on images made from mixed styles,
+    lazy R1 on D, tracking of w_avg and an exponential moving average of G (``G_ema``, the one to
+    sample from). The defaults are the papers' (Karras et al. 2019, 2020), scaled to this small model:
+
+    - Adam betas (0.0, 0.99): no momentum (beta1 = 0), which keeps the two-player updates from
+      overshooting; a long average of squared gradients (beta2 = 0.99).
+    - the mapping network learns at lr / 10 (StyleGAN's 0.01x, softened): w moves slowly, so the
+      synthesis network is not chasing a moving style space.
+    - mixing_prob 0.9 (paper: 90%); r1_gamma 1.0 (the paper uses 10 at 1024x1024 and less for
+      small images); lazy R1 every 8 steps (StyleGAN2 section 3.1), weighted by 8 so its average
+      strength is unchanged; ema_decay 0.999 (a half-life of about 700 steps).
+    """
 
     def __init__(self, G, D, lr: float = 1e-3, mixing_prob: float = 0.9, r1_gamma: float = 1.0,
                  r1_every: int = 8, ema_decay: float = 0.999):
@@ -204,26 +211,15 @@ class Trainer:
         self.mixing_prob, self.r1_gamma, self.r1_every, self.ema_decay = mixing_prob, r1_gamma, r1_every, ema_decay
         self.steps = 0
 
-    def __call__(self, G, batch, _optimizers=None) -> dict:
-        real, D, n = batch[0], self.D, len(batch[0])
-        ws, w1 = mixed_styles(G, n, self.mixing_prob, real.device)
-        fake = G.synthesis(ws)
-        self.opt_D.zero_grad()
-        d_real, d_fake = D(real), D(fake.detach())
-        d_loss = discriminator_loss(d_real, d_fake)
-        if self.r1_gamma and self.steps % self.r1_every == 0:
-            d_loss = d_loss + self.r1_gamma / 2 * r1_penalty(D, real) * self.r1_every
-        d_loss.backward()
-        self.opt_D.step()
-        self.opt_G.zero_grad()
-        g_loss = generator_loss(D(fake))
-        g_loss.backward()
-        self.opt_G.step()
+    def __call__(self, G, batch, _optimizer=None) -> dict:
+        real = batch[0]
+        ws, w1 = training_styles(G, len(real), self.mixing_prob, real.device)
+        lazy_r1 = self.r1_gamma * self.r1_every if self.steps % self.r1_every == 0 else 0.0
+        out = gan_step(G, self.D, real, self.opt_G, self.opt_D, fake=G.synthesis(ws), r1=lazy_r1)
         G.track_w_avg(w1)
         self.update_ema()
         self.steps += 1
-        return {"d_loss": d_loss.item(), "g_loss": g_loss.item(),
-                "D(x)": torch.sigmoid(d_real).mean().item(), "D(G(z))": torch.sigmoid(d_fake).mean().item()}
+        return out
 
     @torch.no_grad()
     def update_ema(self):
@@ -241,17 +237,14 @@ def sample(G, n: int, psi: float = 1.0, seed: int | None = None, batch_size: int
     return torch.cat([crop28(G(b.to(dev), psi)).cpu() for b in z.split(batch_size)])
 
 
-ASSET = __import__("pathlib").Path(__file__).resolve().parents[1] / "assets" / "stylegan_fmnist.pt"
+PRETRAINED = "stylegan_fmnist"   # made by scripts/train_stylegan.py
 
 
 def load_pretrained(device=None):
     """The course's trained generator (moving-average weights) and its card (metrics, time, hardware)."""
-    import json
-    if not ASSET.is_file():
-        raise FileNotFoundError(f"{ASSET} is missing: run `python scripts/train_stylegan.py` to make it.")
-    G = Generator()
-    G.load_state_dict({k: v.float() for k, v in torch.load(ASSET, map_location="cpu", weights_only=True).items()})
-    return G.to(device or "cpu").eval().requires_grad_(False), json.loads(ASSET.with_suffix(".json").read_text())
+    from .. import assets
+    G, card, _ = assets.load(PRETRAINED, Generator, device)
+    return G.requires_grad_(False), card
 
 
 def slerp(a, b, t):
@@ -262,22 +255,3 @@ def slerp(a, b, t):
     return (torch.sin((1 - t) * omega) * a + torch.sin(t * omega) * b) / torch.sin(omega)
 
 
-@torch.no_grad()
-def path_length(G, n: int, space: str, features, eps: float = 1e-2, seed: int = 0):
-    """Perceptual-path-length-like statistic: E ||phi(g(t + eps)) - phi(g(t))||^2 / eps^2 along
-    random interpolations, linear in W, or spherical in Z (then mapped). ``features``: images
-    (N, 1, 28, 28) in [0, 1] -> feature vectors. Noise is held fixed along each pair."""
-    gen = torch.Generator().manual_seed(seed)
-    z0, z1 = torch.randn(2, n, G.z_dim, generator=gen)
-    t = torch.rand(n, 1, generator=gen) * (1 - eps)
-    dev = G.const.device
-    if space == "w":
-        w0, w1 = G.map(z0.to(dev)), G.map(z1.to(dev))
-        wa, wb = torch.lerp(w0, w1, t.to(dev)), torch.lerp(w0, w1, (t + eps).to(dev))
-    elif space == "z":
-        wa, wb = G.map(slerp(z0, z1, t).to(dev)), G.map(slerp(z0, z1, t + eps).to(dev))
-    else:
-        raise ValueError(f"space must be 'w' or 'z', not {space!r}")
-    noise = G.make_noise(n, seed=seed)
-    fa, fb = features(crop28(G.synthesis(wa, noise)).cpu()), features(crop28(G.synthesis(wb, noise)).cpu())
-    return ((fa - fb).pow(2).sum(dim=1) / eps ** 2)

@@ -53,7 +53,7 @@ def wait_for(url: str, timeout: float, proc: subprocess.Popen, log: Path) -> Non
         try:
             with urllib.request.urlopen(url, timeout=2):
                 return
-        except Exception:
+        except Exception:  # noqa: BLE001 (not up yet: refused, reset, 5xx ...)
             time.sleep(0.25)
     raise TimeoutError(f"{url} did not answer in {timeout} s:\n{log.read_text()[-3000:]}")
 

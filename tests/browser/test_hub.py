@@ -14,7 +14,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from servers import ROOT, free_port, kernel_env, serve
 
 TEACHER, STUDENTS, PASSWORD, TOKEN = "teacher", ["alice", "bob"], "course-pw", "hub-test-token"
@@ -122,6 +121,7 @@ def test_a_class_round_trip(hub, browser, shots):
     env = kernel_env(JUPYTER_CONFIG_PATH=str(ROOT / "jupyter"), COURSE_EXCHANGE=str(hub["state"] / "exchange"))
     subprocess.run([sys.executable, "-m", "nbgrader", "export", "--to", "grades.csv"], cwd=home, env=env,
                    check=True, capture_output=True)
-    rows = {r["student_id"]: r for r in csv.DictReader(open(home / "grades.csv"))}
+    with open(home / "grades.csv") as f:
+        rows = {r["student_id"]: r for r in csv.DictReader(f)}
     assert float(rows["alice"]["score"]) == scores["alice"]["score"] and float(rows["bob"]["score"]) == 0
     print(f"the whole round trip: {time.monotonic() - start:.1f} s")

@@ -10,7 +10,6 @@ import urllib.request
 
 import pytest
 from PIL import Image, ImageChops
-
 from servers import copy_course, free_port, kernel_env, serve
 
 TOKEN = "browser-test"
@@ -121,9 +120,8 @@ def test_self_quiz_check_gives_feedback(page, lab, shots):
     nb.locator("button", has_text="Check").first.click()
     page.wait_for_function("() => /Right\\.|Not quite/.test(document.querySelector('.jp-NotebookPanel').innerText)",
                            timeout=30_000)
-    reveal = nb.locator("button", has_text="Show model answer").first
-    reveal.scroll_into_view_if_needed()
-    assert reveal.evaluate("b => b.scrollWidth <= b.clientWidth"), "the button's label is cut off"
+    # the graded quiz's short answers (and their model answers) are not part of the self-quiz
+    assert nb.locator("button", has_text="Show model answer").count() == 0
     page.screenshot(path=f"{shots}/lab_self_quiz.png")
 
 

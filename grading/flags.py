@@ -1,0 +1,130 @@
+"""Static checks of the code a student wrote (phase 1), so a passed test means the code is
+right rather than that the judge was patched. Each finding flags the exercise for the teacher
+(needs manual grade, reason in the gradebook and the report); it does not take points itself.
+
+A determined student can hide anything from a static scan (that is why the kernel also runs
+in a sandbox); the scan catches the direct forms, and ``exec``/``eval``/``__import__`` are
+themselves flagged as code the scan cannot read."""
+from __future__ import annotations
+
+import ast
+
+PROTECTED = {"course_lib", "torch", "numpy", "builtins", "IPython", "ipykernel", "nbgrader", "sys",
+             "matplotlib", "sklearn", "torchvision", "unittest", "importlib"}
+DANGEROUS_MODULES = {"subprocess": "starts processes", "multiprocessing": "starts processes",
+                     "socket": "opens network connections", "ctypes": "patches memory",
+                     "sqlite3": "opens databases", "shutil": "copies or deletes files",
+                     "signal": "handles signals", "gc": "reaches other objects", "inspect": "reads the grader's code"}
+OS_CALLS = {"system", "popen", "fork", "kill", "killpg", "_exit", "remove", "unlink", "rmdir", "rename", "replace",
+            "chdir", "execv", "execve", "execvp", "spawnv", "spawnl", "setsid", "posix_spawn", "removedirs"}
+HOOKS = {"get_ipython", "__builtins__", "input_transformers_cleanup", "input_transformers_post", "showtraceback",
+         "_showtraceback", "ast_transformers", "set_custom_exc", "excepthook", "__class__",
+         "__subclasses__", "__globals__", "__code__", "__dict__"}
+DYNAMIC = {"exec", "eval", "compile", "__import__", "setattr", "delattr", "globals", "vars", "breakpoint"}
+LIARS = {"__torch_function__", "__torch_dispatch__", "__eq__", "__ne__", "__bool__", "__lt__", "__le__", "__gt__",
+         "__ge__", "__abs__", "__sub__", "__array__", "__float__"}
+PATH_WORDS = ("../", "..\\", "solutions", "source/", "gradebook", "submitted", "autograded", "/work", "/home", "/root")
+
+
+def _parse(source: str):
+    try:
+        return ast.parse(source)
+    except SyntaxError:
+        from IPython.core.inputtransformer2 import TransformerManager  # %magics and !shell lines
+        try:
+            return ast.parse(TransformerManager().transform_cell(source))
+        except SyntaxError:
+            return None   # it fails when run, too
+
+
+def _root(node):
+    while isinstance(node, (ast.Attribute, ast.Subscript, ast.Call)):
+        node = node.func if isinstance(node, ast.Call) else node.value
+    return node
+
+
+def aliases(sources) -> dict[str, str]:
+    """name -> module, for every import of a protected module in the notebook (setup cells
+    import ``torch``, ``course_lib.checks`` ...), plus the usual names."""
+    names = {m: m for m in PROTECTED} | {"np": "numpy", "plt": "matplotlib", "nn": "torch", "F": "torch"}
+    for source in sources:
+        tree = _parse(source)
+        for node in ast.walk(tree) if tree else ():
+            if isinstance(node, ast.Import):
+                for a in node.names:
+                    if a.name.split(".")[0] in PROTECTED:
+                        names[a.asname or a.name.split(".")[0]] = a.name
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in PROTECTED:
+                for a in node.names:
+                    names[a.asname or a.name] = f"{node.module}.{a.name}"
+    return names
+
+
+def scan(source: str, known: dict[str, str], reference_names: set[str] = frozenset()) -> list[str]:
+    """Reasons to flag one cell of student code (empty: nothing found). ``known``: from
+    ``aliases``; ``reference_names``: what this exercise asks the student to write (the names
+    its solution defines), so using course_lib's copy of it is flagged."""
+    tree = _parse(source)
+    if tree is None:
+        return []
+    found = []
+    for node in ast.walk(tree):
+        targets = []
+        if isinstance(node, (ast.Assign, ast.Delete)):
+            targets = node.targets
+        elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
+            targets = [node.target]
+        for target in targets:
+            for t in ast.walk(target):
+                if isinstance(t, (ast.Attribute, ast.Subscript)):
+                    root = _root(t)
+                    if isinstance(root, ast.Name) and (root.id in known or root.id in HOOKS):
+                        found.append(f"changes {ast.unparse(t)} (part of {known.get(root.id, root.id)})")
+                    elif isinstance(root, ast.Call) or (isinstance(t, ast.Attribute) and t.attr in HOOKS):
+                        found.append(f"changes {ast.unparse(t)}")
+        if isinstance(node, ast.ClassDef):   # a tensor that answers "close" to anything
+            bases = [ast.unparse(b) for b in node.bases]
+            methods = {f.name for f in node.body if isinstance(f, ast.FunctionDef)} & LIARS
+            if any(b.endswith("Tensor") for b in bases) or methods:
+                found.append(f"defines class {node.name} ({', '.join(bases + sorted(methods))}): "
+                             "its objects may fool the tests")
+        if isinstance(node, ast.Name) and node.id in HOOKS | DYNAMIC:
+            found.append(f"uses {node.id}")
+        elif isinstance(node, ast.Attribute) and (node.attr in HOOKS or ast.unparse(node) == "sys.modules"):
+            found.append(f"uses {ast.unparse(node)[:60]}")
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            modules = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+            for m in modules:
+                if m.split(".")[0] in DANGEROUS_MODULES:
+                    found.append(f"imports {m} ({DANGEROUS_MODULES[m.split('.')[0]]})")
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("course_lib"):
+                found += [f"imports {node.module}.{a.name}, the reference implementation of this exercise"
+                          for a in node.names if a.name in reference_names]
+            if isinstance(node, ast.ImportFrom) and node.module == "unittest" or "mock" in modules:
+                found.append("imports mock")
+        if isinstance(node, ast.Attribute) and node.attr in reference_names:
+            root = _root(node)
+            if isinstance(root, ast.Name) and known.get(root.id, "").startswith("course_lib"):
+                found.append(f"uses {ast.unparse(node)}, the reference implementation of this exercise")
+        if isinstance(node, ast.Attribute) and isinstance(_root(node), ast.Name) and \
+                _root(node).id == "os" and node.attr in OS_CALLS:
+            found.append(f"calls os.{node.attr}")
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and \
+                (node.value == ".." or any(w in node.value for w in PATH_WORDS)):
+            found.append(f"names the path {node.value[:60]!r} outside the notebook's folder")
+        if isinstance(node, ast.Attribute) and node.attr in ("parent", "parents") and \
+                not isinstance(_root(node), ast.Name):
+            found.append(f"walks up folders: {ast.unparse(node)[:60]}")
+    return sorted(set(found))
+
+
+def defined_names(source: str) -> set[str]:
+    """Top-level names a solution defines (``def reparameterize``, ``answer_mc01 = ...``)."""
+    tree = _parse(source)
+    out = set()
+    for node in tree.body if tree else ():
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            out.add(node.name)
+        elif isinstance(node, ast.Assign):
+            out |= {t.id for t in node.targets if isinstance(t, ast.Name)}
+    return out

@@ -1,0 +1,200 @@
+"""Execute one untrusted notebook in a bubblewrap sandbox (phase 2 of grading).
+
+Only the *kernel* runs inside the sandbox; the nbclient driver that collects outputs runs in
+this (trusted) process and talks to the kernel over Unix sockets in a scratch folder. So
+whatever the student's code does, it cannot forge or delete what this process records, and
+when the kernel ends every process it started ends with it (own PID namespace).
+
+The sandbox sees: the system's /usr, the Python environment and course_lib (read-only),
+COURSE_DATA (read-only), a few files of /etc, and a writable scratch folder holding a copy
+of the assignment folder. Not the course folder, not /root or /home, no network.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from traitlets import Integer
+
+GIB = 1024 ** 3
+# /etc files a Python kernel needs; the rest of /etc (e.g. /etc/shadow) stays out.
+ETC = ["ld.so.cache", "ld.so.conf", "ld.so.conf.d", "passwd", "group", "nsswitch.conf", "hosts",
+       "localtime", "ssl", "ca-certificates", "fonts", "alternatives", "mime.types"]
+NOT_RUN = "NotGraded"
+
+
+@dataclass
+class Limits:
+    """Defaults for this course: a quick-profile notebook takes <= 3 min on 2 cores and the
+    graded cells alone take seconds, so a cell gets 5 min and a notebook 15 min before it is
+    stopped (room for a loaded machine, still a bounded night). Memory: 4 GiB of RLIMIT_DATA
+    per process (heap and private mappings: what tensors use) fits the course's models several
+    times over; a 6 GB tensor is refused. Not RLIMIT_AS: torch alone maps ~3.5 GB of address
+    space for its libraries.
+    Outputs: 1 MiB per cell, enough for a few plots, not for a 50 MB print."""
+
+    cell_timeout: int = 300
+    notebook_timeout: int = 900
+    memory_bytes: int = 4 * GIB
+    file_bytes: int = 1 * GIB        # largest file the kernel may write
+    processes: int = 256             # RLIMIT_NPROC inside the sandbox's own user namespace
+    output_bytes: int = 1024 ** 2    # per cell
+
+
+def bwrap_available() -> bool:
+    return shutil.which("bwrap") is not None and sys.platform.startswith("linux")
+
+
+def _mounts(scratch: Path, readonly: list[str]) -> list[str]:
+    args = ["--ro-bind", "/usr", "/usr"]
+    for name in ("bin", "lib", "lib64", "sbin"):
+        top = Path("/") / name
+        if top.is_symlink():
+            args += ["--symlink", os.readlink(top), str(top)]
+        elif top.is_dir():
+            args += ["--ro-bind", str(top), str(top)]
+    for name in ETC:
+        args += ["--ro-bind-try", f"/etc/{name}", f"/etc/{name}"]
+    args += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]   # before the binds: a course in /tmp
+    for path in readonly:
+        if path and Path(path).exists():
+            real = os.path.realpath(path)
+            args += ["--ro-bind", real, os.path.abspath(path)]
+    return args + ["--bind", str(scratch), str(scratch)]
+
+
+def _readonly_paths() -> list[str]:
+    """The Python environment (venv and its base install) and the course_lib package."""
+    import course_lib
+
+    paths = {sys.prefix, sys.base_prefix, sys.exec_prefix, os.path.dirname(course_lib.__file__)}
+    return sorted(p for p in paths if not p.startswith("/usr/"))
+
+
+# Runs first in the sandbox: set the limits, then become the kernel.
+LIMITER = """import json, os, resource, sys
+for name, value in json.loads(sys.argv[1]).items():
+    resource.setrlimit(getattr(resource, name), (value, value))
+os.environ["JPY_PARENT_PID"] = "1"  # the kernel is bwrap's child (pid 1 here): no orphan check
+os.execv(sys.executable, [sys.executable, "-m", "ipykernel_launcher", "-f", sys.argv[2],
+                          "--HistoryManager.hist_file=:memory:"])
+"""
+
+
+def _kernel_manager(scratch: Path, work: Path, limits: Limits):
+    from jupyter_client.manager import AsyncKernelManager
+
+    rlimits = {"RLIMIT_DATA": limits.memory_bytes, "RLIMIT_FSIZE": limits.file_bytes,
+               "RLIMIT_NPROC": limits.processes, "RLIMIT_CORE": 0}
+    bwrap = ["bwrap", "--unshare-all", "--unshare-user", "--cap-drop", "ALL", "--die-with-parent",
+             "--new-session", *_mounts(scratch, _readonly_paths() + [os.environ.get("COURSE_DATA", "")]),
+             "--chdir", str(work), "--"]
+
+    class SandboxedKernel(AsyncKernelManager):
+        def format_kernel_cmd(self, extra_arguments=None):
+            return bwrap + [sys.executable, "-c", LIMITER, json.dumps(rlimits), self.connection_file]
+
+    km = SandboxedKernel(transport="ipc", ip=str(scratch / "ipc" / "k"),
+                         connection_file=str(scratch / "ipc" / "kernel.json"))
+    (scratch / "ipc").mkdir()
+    km.kernel_spec.interrupt_mode = "message"  # a signal would reach bwrap, not the kernel
+    return km
+
+
+def _env(scratch: Path, pythonpath: str) -> dict:
+    """A clean environment: nothing of the grader's (no NBGRADER_EXECUTION, no tokens)."""
+    keep = {k: os.environ[k] for k in ("COURSE_DATA", "COURSE_PROFILE", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
+                                       "LANG", "LC_ALL", "TZ") if k in os.environ}
+    home = scratch / "home"
+    home.mkdir(exist_ok=True)
+    return {**keep, "PATH": f"{sys.prefix}/bin:/usr/local/bin:/usr/bin:/bin", "HOME": str(home),
+            "MPLBACKEND": "module://matplotlib_inline.backend_inline", "MPLCONFIGDIR": str(home),
+            "XDG_CACHE_HOME": str(home), "JUPYTER_RUNTIME_DIR": str(home), "PYTHONPATH": pythonpath,
+            "PYTHONUNBUFFERED": "1"}
+
+
+def _not_run(cell, reason: str) -> None:
+    cell.outputs.append(nbformat.v4.new_output("error", ename=NOT_RUN, evalue=reason,
+                                               traceback=[f"{NOT_RUN}: {reason}"]))
+
+
+def execute(notebook: str, files: dict[str, bytes], name: str, limits: Limits | dict | None = None,
+            run_cells: list[int] | None = None) -> dict:
+    """Run ``notebook`` (JSON text) as ``name`` in a fresh sandbox beside ``files`` (relative
+    path -> bytes: the rest of the assignment folder). ``run_cells``: indices of the cells to
+    execute (default all code cells). Returns {"notebook": JSON text, "status": "ok" | "died" |
+    "timeout" | "error", "reason": text, "seconds": float}. Runs on a Dask worker: only plain
+    values in and out, so the worker may be another machine with the same environment."""
+    limits = Limits(**limits) if isinstance(limits, dict) else limits or Limits()
+    nb = nbformat.reads(notebook, as_version=4)
+    start = time.monotonic()
+    scratch = Path(tempfile.mkdtemp(prefix="grade-"))
+    status, reason = "ok", ""
+    try:
+        work = scratch / "work"
+        for rel, data in files.items():
+            (work / rel).parent.mkdir(parents=True, exist_ok=True)
+            (work / rel).write_bytes(data)
+        work.mkdir(exist_ok=True)
+        (work / name).write_text(notebook)
+        import course_lib
+        pythonpath = os.path.dirname(os.path.dirname(course_lib.__file__))
+        client = _LimitedClient(nb, km=_kernel_manager(scratch, work, limits), shutdown_kernel="immediate",
+                                timeout=limits.cell_timeout, allow_errors=True, interrupt_on_timeout=False,
+                                startup_timeout=120, output_limit=limits.output_bytes)
+        todo = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"
+                and (run_cells is None or i in run_cells)]
+        done = set()
+        try:
+            with client.setup_kernel(env=_env(scratch, pythonpath), cwd=str(work)):
+                for i in todo:
+                    left = limits.notebook_timeout - (time.monotonic() - start)
+                    if left <= 0:
+                        status, reason = "timeout", f"the notebook ran past its {limits.notebook_timeout} s limit"
+                        break
+                    client.timeout = int(min(limits.cell_timeout, left)) + 1
+                    try:
+                        client.execute_cell(nb.cells[i], i)
+                    except CellTimeoutError:
+                        status, reason = "timeout", f"cell {i} ran past its {client.timeout} s limit"
+                        _not_run(nb.cells[i], reason)
+                        done.add(i)
+                        break
+                    done.add(i)
+        except DeadKernelError:
+            status, reason = "died", "the kernel exited or crashed (os._exit, a signal, a segfault)"
+        except Exception as error:  # noqa: BLE001 -- a sandbox that cannot start grades nothing
+            status, reason = "error", f"{type(error).__name__}: {error}"
+        if status != "ok":
+            for i in todo:
+                if i not in done:
+                    _not_run(nb.cells[i], f"not run: {reason}")
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return {"notebook": nbformat.writes(nb), "status": status, "reason": reason,
+            "seconds": round(time.monotonic() - start, 2)}
+
+
+class _LimitedClient(NotebookClient):
+    """Keeps at most ``output_limit`` bytes of output per cell (nbgrader's limit counts lines)."""
+
+    output_limit = Integer(1024 ** 2)
+
+    def output(self, outs, msg, display_id, cell_index):
+        size = sum(len(json.dumps(o)) for o in outs)
+        out = super().output(outs, msg, display_id, cell_index)
+        if out is not None and size + len(json.dumps(out)) > self.output_limit:
+            outs.remove(out)
+            if not any("[output limit" in o.get("text", "") for o in outs):
+                outs.append(nbformat.v4.new_output("stream", name="stdout", text=(
+                    f"\n[output limit: more than {self.output_limit} bytes; the rest was dropped]\n")))
+        return out

@@ -1,0 +1,95 @@
+"""nbgrader preprocessors for the trusted phases: repair before sanitizing (phase 1) and
+load the sandbox's outputs in place of executing (phase 3). Everything else is nbgrader's own
+code, so the gradebook, Formgrader, feedback and export work as before."""
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import nbformat
+from nbgrader.preprocessors import NbGraderPreprocessor
+from traitlets import Unicode
+
+from .sandbox import NOT_RUN
+
+# (student, notebook) -> what RepairCells changed, for the grading report
+REPAIRS: dict[tuple[str, str], list[str]] = {}
+
+
+def _meta(cell) -> dict:
+    return cell.metadata.get("nbgrader", {})
+
+
+class RepairCells(NbGraderPreprocessor):
+    """Undo careless edits nbgrader would punish: a cell whose nbgrader metadata was edited gets
+    the release's metadata back (matched by the cell's id), and a pasted copy of a graded cell
+    becomes an ordinary cell (nbgrader would otherwise keep the *last* copy or stop). Deleted
+    test cells come back through OverwriteCells.add_missing_cells."""
+
+    release_dir = Unicode("", help="the course's release folder").tag(config=True)
+
+    def preprocess(self, nb, resources):
+        info = resources["nbgrader"]
+        path = Path(self.release_dir) / info["assignment"] / f"{info['notebook']}.ipynb"
+        release = nbformat.read(path, as_version=4)
+        by_id = {c.get("id"): c for c in release.cells if _meta(c)}
+        changes, canonical = [], set()
+        for cell in nb.cells:   # cells the release knows by id: their metadata is the release's
+            source = by_id.get(cell.get("id"))
+            if source is not None and _meta(source)["grade_id"] not in canonical:
+                canonical.add(_meta(source)["grade_id"])
+                cell.canonical = True
+                if _meta(cell) != _meta(source):
+                    changes.append(f"metadata of {_meta(source)['grade_id']} restored")
+                    cell.metadata["nbgrader"] = copy.deepcopy(_meta(source))
+        seen = set()
+        for cell in nb.cells:   # any other copy of a known graded cell: an ordinary cell
+            grade_id = _meta(cell).get("grade_id")
+            if grade_id and not cell.pop("canonical", False):
+                if grade_id in canonical or grade_id in seen:
+                    changes.append(f"extra copy of {grade_id} made an ordinary cell")
+                    cell.metadata.pop("nbgrader")
+                seen.add(grade_id)
+        REPAIRS[(info["student"], info["notebook"])] = changes
+        return nb, resources
+
+
+def graded_cell_indices(nb) -> set[int]:
+    return {i for i, c in enumerate(nb.cells) if c.cell_type == "code" and _meta(c).get("grade")}
+
+
+class LoadSandboxOutputs(NbGraderPreprocessor):
+    """Stands where nbgrader's Execute stood: copies the outputs the sandbox computed for this
+    very notebook, after checking that every code cell's source is the one that was run. Grade
+    cells with nothing recorded get an error, so a cell that never ran never passes."""
+
+    results_dir = Unicode("", help="where phase 2 left {student}/{notebook}.json").tag(config=True)
+
+    def preprocess(self, nb, resources):
+        info = resources["nbgrader"]
+        path = Path(self.results_dir) / info["student"] / f"{info['notebook']}.json"
+        result = json.loads(path.read_text()) if path.exists() else {"status": "error", "reason": "no result"}
+        ran = nbformat.reads(result["notebook"], as_version=4) if "notebook" in result else None
+        problem = "" if ran else f"not graded: {result['reason']}"
+        if ran and [c.source for c in ran.cells if c.cell_type == "code"] != \
+                [c.source for c in nb.cells if c.cell_type == "code"]:
+            problem = "not graded: the executed notebook does not match the sanitized one"
+        own = result.get("own_outputs", {})   # the student's outputs of the cells not re-run
+        for i, cell in enumerate(nb.cells):
+            if cell.cell_type != "code":
+                continue
+            if problem:
+                cell.outputs = [nbformat.v4.new_output("error", ename=NOT_RUN, evalue=problem,
+                                                       traceback=[f"{NOT_RUN}: {problem}"])]
+                continue
+            done = ran.cells[i]
+            if result.get("run_cells") is not None and i not in result["run_cells"]:
+                cell.outputs = [nbformat.from_dict(o) for o in own.get(cell.get("id"), [])]
+                continue
+            cell.outputs, cell.execution_count = done.outputs, done.execution_count
+            if _meta(cell).get("grade"):
+                for out in cell.outputs:   # a warning is not a failed test (nbgrader scores stderr 0)
+                    if out.output_type == "stream" and out.name == "stderr":
+                        out.name, out.text = "stdout", "[stderr] " + out.text
+        return nb, resources
