@@ -26,7 +26,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from . import evaluate
+from . import assets, evaluate
 from .data import loader as make_loader
 from .models import gan
 from .models.vae import kl_divergence, reconstruction_nll, reparameterize
@@ -110,12 +110,8 @@ class CondGenerator(nn.Module):
     def __init__(self, n_classes: int = 10, z_dim: int = 64, channels: int = 32, join=join):
         super().__init__()
         self.n_classes, self.z_dim, self.join = n_classes, z_dim, join
-        c = channels
-        self.net = nn.Sequential(
-            nn.Linear(z_dim + n_classes, 2 * c * 49, bias=False), nn.Unflatten(1, (2 * c, 7, 7)),
-            nn.BatchNorm2d(2 * c), nn.ReLU(),
-            nn.ConvTranspose2d(2 * c, c, 4, 2, 1, bias=False), nn.BatchNorm2d(c), nn.ReLU(),   # 7 -> 14
-            nn.ConvTranspose2d(c, 1, 4, 2, 1), nn.Tanh())                                      # 14 -> 28
+        self.config = {"n_classes": n_classes, "z_dim": z_dim, "channels": channels}   # rebuilds it (assets)
+        self.net = gan.DCGenerator(z_dim + n_classes, channels).net   # 05's layers, on [z, one_hot(y)]
 
     def forward(self, z, labels):
         return self.net(self.join(z, labels, no_sizes(labels), self.n_classes))
@@ -148,16 +144,7 @@ def cgan_step(G, D, real, labels, opt_G, opt_D) -> dict:
     """(5), one alternating update. The fakes are drawn *for the real batch's labels*, so D sees
     each class as often in both halves, and judged with the labels they were drawn for."""
     z = torch.randn(len(real), G.z_dim, device=real.device)
-    fake = G(z, labels)
-    opt_D.zero_grad()
-    d_loss = gan.discriminator_loss(D(real, labels), D(fake.detach(), labels))
-    d_loss.backward()
-    opt_D.step()
-    opt_G.zero_grad()
-    g_loss = gan.generator_loss(D(fake, labels))
-    g_loss.backward()
-    opt_G.step()
-    return {"d_loss": d_loss.item(), "g_loss": g_loss.item()}
+    return gan.gan_step(G, lambda x: D(x, labels), real, opt_G, opt_D, fake=G(z, labels))   # 04's step, labels given
 
 
 def make_cgan(seed: int = 0, join=join, head=projection):
@@ -171,28 +158,25 @@ def make_cgan(seed: int = 0, join=join, head=projection):
     return G, D, opts
 
 
-def train_cgan(x, labels, epochs: int, seed: int = 0, join=join, head=projection, desc: str = "cGAN", models=None):
+def train_cgan(x, labels, epochs: int, seed: int = 0, join=join, head=projection, desc: str = "cGAN", models=None,
+               callback=None):
     """Batches of 64; real images scaled to tanh's range as 2x - 1. ``models`` continues
-    (G, D, opts) from ``make_cgan``. Returns (G, D, opts, {"cpu_s", "params"})."""
+    (G, D, opts) from ``make_cgan``; ``callback(history)`` runs after each epoch (``fit``).
+    Returns (G, D, opts, {"cpu_s", "params"})."""
     G, D, opts = models or make_cgan(seed, join, head)
-    step = lambda g, batch, o: cgan_step(g, D, 2 * batch[0] - 1, batch[1], *o)
     cpu = time.process_time()
-    fit(G, make_loader(x, labels, batch_size=64, seed=seed), step, opts, epochs=epochs, desc=desc)
+    fit(G, make_loader(x, labels, batch_size=64, seed=seed),   # the step owns both optimizers
+        lambda g, batch, _: cgan_step(g, D, 2 * batch[0] - 1, batch[1], *opts), epochs=epochs, desc=desc, callback=callback)
     return G, D, opts, {"cpu_s": time.process_time() - cpu, "params": n_parameters(G, D)}
 
 
-CGAN_ASSET = __import__("pathlib").Path(__file__).resolve().parent / "assets" / "cgan_fmnist.pt"
+PRETRAINED_CGAN = "cgan_fmnist"   # made by scripts/train_cgan.py
 
 
 def load_pretrained_cgan():
     """The course's longer-trained conditional generator (``scripts/train_cgan.py``) and its card."""
-    import json
-    if not CGAN_ASSET.is_file():
-        raise FileNotFoundError(f"{CGAN_ASSET} is missing: run `python scripts/train_cgan.py` to make it.")
-    G = CondGenerator()
-    state = torch.load(CGAN_ASSET, map_location="cpu", weights_only=True)
-    G.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in state.items()})
-    return G.eval(), json.loads(CGAN_ASSET.with_suffix(".json").read_text())
+    G, card, _ = assets.load(PRETRAINED_CGAN, CondGenerator)
+    return G, card
 
 
 @torch.no_grad()
@@ -265,7 +249,8 @@ def mean_pairwise_distance(images) -> float:
 
 def spearman(a, b) -> float:
     """Rank correlation of two 1-D sequences: 1 = b rises whenever a does."""
-    rank = lambda v: torch.as_tensor(v).double().argsort().argsort().double()
+    def rank(v):
+        return torch.as_tensor(v).double().argsort().argsort().double()
     return torch.corrcoef(torch.stack([rank(a), rank(b)]))[0, 1].item()
 
 

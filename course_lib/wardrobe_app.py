@@ -22,6 +22,7 @@ from torch import nn
 
 from . import wardrobe
 from .data import loader as make_loader
+from .models import gan
 from .models.stylegan import adain
 from .train import fit
 
@@ -110,13 +111,12 @@ def pix2pix_step(G, D, x, y, opt_G, opt_D, l1_weight: float = 100.0) -> dict:
     fake = G(x)
     opt_D.zero_grad()
     d_real, d_fake = D(torch.cat([x, y], 1)), D(torch.cat([x, fake.detach()], 1))
-    d_loss = (F.binary_cross_entropy_with_logits(d_real, torch.ones_like(d_real))
-              + F.binary_cross_entropy_with_logits(d_fake, torch.zeros_like(d_fake))) / 2  # the paper halves D's loss
+    d_loss = gan.discriminator_loss(d_real, d_fake) / 2   # the paper halves D's loss
     d_loss.backward()
     opt_D.step()
     opt_G.zero_grad()
     d_out = D(torch.cat([x, fake], 1))
-    adv, l1 = F.binary_cross_entropy_with_logits(d_out, torch.ones_like(d_out)), (fake - y).abs().mean()
+    adv, l1 = gan.generator_loss(d_out), (fake - y).abs().mean()
     (adv + l1_weight * l1).backward()
     opt_G.step()
     return {"d_loss": d_loss.item(), "adv": adv.item(), "l1": l1.item()}
@@ -130,8 +130,8 @@ def train_pix2pix(x, y, epochs: int, seed: int = 0, l1_weight: float = 100.0):
     opts = (torch.optim.Adam(G.parameters(), 2e-4, betas=(0.5, 0.999)),
             torch.optim.Adam(D.parameters(), 2e-4, betas=(0.5, 0.999)))
     cpu = time.process_time()
-    fit(G, make_loader(x, y, batch_size=64, seed=seed), lambda g, b, o: pix2pix_step(g, D, *b, *o, l1_weight),
-        opts, epochs=epochs, desc="pix2pix")
+    fit(G, make_loader(x, y, batch_size=64, seed=seed),   # the step owns both optimizers
+        lambda g, b, _: pix2pix_step(g, D, *b, *opts, l1_weight), epochs=epochs, desc="pix2pix")
     return G.eval(), {"cpu_s": time.process_time() - cpu}
 
 
