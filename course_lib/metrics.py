@@ -14,8 +14,9 @@ data. Its checkpoint ships in ``course_lib/assets`` (made by ``scripts/train_cla
 Where the other measurements live: likelihoods (-ELBO, IWAE) beside the VAE in ``models/vae.py``;
 how well a latent space encodes known factors or classes (probes, PCA) in ``evaluate.py``;
 molecule validity / uniqueness / novelty in ``molecules.py`` (they need RDKit); notebook 06's
-image statistics (sharpness, power spectrum) in ``compare.py``; the analytic D* and JS of the 2-D
-game in ``toy2d.py``.
+image statistics (sharpness, power spectrum) in ``compare.py``; notebook 08's wardrobe measures
+(reader R², diversity, novelty against the test-to-train floor, rank correlation) in
+``conditional.py``; the analytic D* and JS of the 2-D game in ``toy2d.py``.
 """
 from __future__ import annotations
 

@@ -24,7 +24,7 @@ QUIZ_DIR = ROOT / "quiz"
 PARTS = ("short_answer", "multiple_choice", "essays", "glossary")
 TOPICS = {"ae": "autoencoders", "vae": "variational autoencoders", "applications": "VAE applications",
           "gan": "GAN dynamics", "dcgan": "DCGAN and metrics", "compare": "VAEs vs GANs",
-          "stylegan": "StyleGAN"}
+          "stylegan": "StyleGAN", "wardrobe": "the virtual wardrobe"}
 LETTERS = "abcdefgh"
 SEED = 2024
 STUDENT_BANK = Path(__file__).resolve().parent / "assets" / "self_quiz.yaml"  # only in the student bundle

@@ -198,3 +198,18 @@ def test_07_stylegan(dtype):
     w2 = torch.randn(4, 5, dtype=dtype)
     for k in range(0, 8):
         same(mix(w, w2, k, 7), sg.mix_styles(w, w2, k, 7), f"mix_styles(crossover = {k})")
+
+
+def test_08_wardrobe():
+    from course_lib import conditional, wardrobe_app
+
+    z, labels, sizes = torch.randn(6, 4, dtype=torch.float64), torch.tensor([0, 1, 2, 3, 4, 0]), torch.rand(6, 2)
+    cond = solution("08_virtual_wardrobe", "ex1_condition")["conditioned_input"]
+    same(cond(z, labels, sizes, 5), conditional.join(z, labels, sizes, 5), "conditioned_input vs conditional.join")
+    assert cond(z, labels, sizes, 5).dtype == torch.float64
+    proj = solution("08_virtual_wardrobe", "ex2_projection")["projection_logit"]
+    features, psi, embed = torch.randn(6, 8), seeded(nn.Linear, 8, 1), seeded(nn.Embedding, 5, 8, seed=1)
+    same(proj(features, labels, psi, embed), conditional.projection(features, labels, psi, embed), "projection_logit")
+    transfer = solution("08_virtual_wardrobe", "ex3_adain_transfer")["adain_transfer"]
+    content, style = torch.randn(3, 4, 7, 7), 2 + 3 * torch.randn(3, 4, 5, 5)
+    same(transfer(content, style), wardrobe_app.adain_transfer(content, style), "adain_transfer")

@@ -472,4 +472,47 @@ VARIANTS = {
                 return torch.stack([w1 if i < crossover else w2 for i in range(num_layers)], dim=1)
             '''),
     ],
+    "08_virtual_wardrobe": [
+        Variant("rows of an identity matrix, hstack", "ex1_condition", '''
+            def conditioned_input(z, labels, sizes, n_classes):
+                one_hot = torch.eye(n_classes, dtype=z.dtype, device=z.device)[labels]
+                return torch.hstack((z, one_hot, sizes.type_as(z)))
+            '''),
+        Variant("scatter_ into zeros, cat on the last axis", "ex1_condition", '''
+            def conditioned_input(z, labels, sizes, n_classes):
+                one_hot = torch.zeros(len(z), n_classes, dtype=z.dtype).scatter_(1, labels[:, None], 1.0)
+                return torch.cat((z, one_hot, sizes.to(z.dtype)), -1)
+            '''),
+        Variant("F.one_hot(...).float(), cat promotes the dtype", "ex1_condition", '''
+            def conditioned_input(z, labels, sizes, n_classes):
+                return torch.cat([z, F.one_hot(labels, num_classes=n_classes).float(), sizes], dim=1).to(z.dtype)
+            '''),
+        Variant("einsum", "ex2_projection", '''
+            def projection_logit(features, labels, psi, embed):
+                return psi(features)[:, 0] + torch.einsum("nf,nf->n", embed(labels), features)
+            '''),
+        Variant("batched matrix product", "ex2_projection", '''
+            def projection_logit(features, labels, psi, embed):
+                inner = features.unsqueeze(1) @ embed(labels).unsqueeze(2)   # (N, 1, 1)
+                return (psi(features) + inner.reshape(-1, 1)).view(-1)
+            '''),
+        Variant("embedding rows by indexing embed.weight", "ex2_projection", '''
+            def projection_logit(features, labels, psi, embed):
+                return psi(features).flatten() + (embed.weight[labels] * features).sum(-1)
+            '''),
+        Variant("normalised by hand, keepdim statistics", "ex3_adain_transfer", '''
+            def adain_transfer(content, style, eps=1e-5):
+                c_mu = content.mean(dim=(2, 3), keepdim=True)
+                c_sd = (content.var(dim=(2, 3), keepdim=True, unbiased=False) + eps).sqrt()
+                s_mu = style.mean(dim=(2, 3), keepdim=True)
+                s_sd = (style.var(dim=(2, 3), keepdim=True, unbiased=False) + eps).sqrt()
+                return s_sd * (content - c_mu) / c_sd + s_mu
+            '''),
+        Variant("F.instance_norm and flattened style statistics", "ex3_adain_transfer", '''
+            def adain_transfer(content, style, eps=1e-5):
+                flat = style.flatten(2)
+                mean, std = flat.mean(-1), flat.std(-1, unbiased=False)
+                return F.instance_norm(content, eps=eps) * std[..., None, None] + mean[..., None, None]
+            '''),
+    ],
 }

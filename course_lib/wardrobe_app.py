@@ -1,0 +1,212 @@
+"""Style transfer, design by interpolation and a try-on view for the virtual wardrobe (notebook 08).
+
+    (6) AdaIN transfer  t = sigma(f(s)) (f(c) - mu(f(c))) / sigma(f(c)) + mu(f(s)),  image = g(t)
+                        (Huang & Belongie 2017): content c's feature maps keep their spatial layout,
+                        the style s gives each channel its mean and std; f an encoder, g a decoder
+    (7) pix2pix         G: min BCE(D(x, G(x)), 1) + lambda |y - G(x)|_1,  lambda = 100
+                        D: min BCE(D(x, y), 1) + BCE(D(x, G(x)), 0), D a patch discriminator that
+                        sees the input x beside the output (Isola et al. 2017)
+    (8) blend           design(t) = decode((1 - t) a + t b), t from 0 to 100%
+    (9) composite       out = m * garment + (1 - m) * avatar, m the garment's mask
+
+Wardrobe pairs are free: ``wardrobe.render`` draws the same shape with another fabric, so both
+transfer networks are trained on exact targets.
+"""
+from __future__ import annotations
+
+import time
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from . import wardrobe
+from .data import loader as make_loader
+from .models import gan
+from .models.stylegan import adain
+from .train import fit
+
+STYLE = (3, 4)            # the fabric factors: texture (stripes) and brightness
+SHAPE = (0, 1, 2)         # the shape factors: sleeve, width, length
+THRESHOLD = 0.15          # try-on mask: a wardrobe garment is never darker than 0.29 inside, the background 0
+
+
+def restyle(labels, factors, fabric) -> torch.Tensor:
+    """The exact answer: the garments ``labels, factors`` drawn with the fabric factors of ``fabric``."""
+    target = factors.clone()
+    target[:, list(STYLE)] = fabric[:, list(STYLE)]
+    return wardrobe.render(labels, target)
+
+
+def style_pairs(n: int, seed: int = 0):
+    """(content images, style images, target images): target = content's shape in style's fabric."""
+    a, b = wardrobe.make_wardrobe(n, seed=seed), wardrobe.make_wardrobe(n, seed=seed + 1)
+    return a.images, b.images, restyle(a.labels, a.factors, b.factors)
+
+
+def adain_transfer(content, style, eps: float = 1e-5):
+    """(6) on feature maps: content (N, C, H, W) takes style's (N, C, H', W') channel means and stds."""
+    mu = style.mean(dim=(2, 3))
+    sigma = (style.var(dim=(2, 3), unbiased=False) + eps).sqrt()
+    return adain(content, sigma, mu, eps)
+
+
+class TransferNet(nn.Module):
+    """f: 28 -> 14 (32 channels), AdaIN (6) with a replaceable ``transfer``, g: 14 -> 28."""
+
+    def __init__(self, channels: int = 32, transfer=adain_transfer):
+        super().__init__()
+        c = channels
+        self.transfer = transfer
+        self.f = nn.Sequential(nn.Conv2d(1, c, 3, 1, 1), nn.ReLU(), nn.Conv2d(c, c, 4, 2, 1), nn.ReLU())
+        self.g = nn.Sequential(nn.ConvTranspose2d(c, c, 4, 2, 1), nn.ReLU(), nn.Conv2d(c, 1, 3, 1, 1), nn.Sigmoid())
+
+    def forward(self, content, style):
+        return self.g(self.transfer(self.f(content), self.f(style)))
+
+
+def train_transfer(content, style, target, epochs: int, seed: int = 0, transfer=adain_transfer):
+    """f and g learn from exact targets (binary cross-entropy per pixel), Adam 1e-3, batch 64.
+    Returns (net, {"cpu_s"})."""
+    torch.manual_seed(seed)
+    net = TransferNet(transfer=transfer)
+
+    def step(m, batch, opt):
+        opt.zero_grad()
+        loss = F.binary_cross_entropy(m(batch[0], batch[1]), batch[2])
+        loss.backward()
+        opt.step()
+        return loss
+
+    cpu = time.process_time()
+    fit(net, make_loader(content, style, target, batch_size=64, seed=seed), step,
+        torch.optim.Adam(net.parameters(), 1e-3), epochs=epochs, desc="AdaIN transfer")
+    return net.eval(), {"cpu_s": time.process_time() - cpu}
+
+
+class UNet(nn.Module):
+    """pix2pix's generator, small: 28 -> 14 -> 7 -> 14 -> 28, the 14x14 features skip across."""
+
+    def __init__(self, c: int = 32):
+        super().__init__()
+        self.down1 = nn.Sequential(nn.Conv2d(1, c, 4, 2, 1), nn.LeakyReLU(0.2))
+        self.down2 = nn.Sequential(nn.Conv2d(c, 2 * c, 4, 2, 1), nn.BatchNorm2d(2 * c), nn.LeakyReLU(0.2))
+        self.up1 = nn.Sequential(nn.ConvTranspose2d(2 * c, c, 4, 2, 1), nn.BatchNorm2d(c), nn.ReLU())
+        self.up2 = nn.Sequential(nn.ConvTranspose2d(2 * c, c, 4, 2, 1), nn.ReLU(), nn.Conv2d(c, 1, 3, 1, 1),
+                                 nn.Sigmoid())
+
+    def forward(self, x):
+        h1 = self.down1(x)
+        return self.up2(torch.cat([self.up1(self.down2(h1)), h1], dim=1))
+
+
+def patch_discriminator(c: int = 32) -> nn.Module:
+    """(x, y) side by side as 2 channels -> a 7x7 grid of logits, one per overlapping patch."""
+    return nn.Sequential(nn.Conv2d(2, c, 4, 2, 1), nn.LeakyReLU(0.2), nn.Conv2d(c, 2 * c, 4, 2, 1),
+                         nn.LeakyReLU(0.2), nn.Conv2d(2 * c, 1, 3, 1, 1))
+
+
+def pix2pix_step(G, D, x, y, opt_G, opt_D, l1_weight: float = 100.0) -> dict:
+    """(7): one D update on (x, y) vs (x, G(x)), then one G update."""
+    fake = G(x)
+    opt_D.zero_grad()
+    d_real, d_fake = D(torch.cat([x, y], 1)), D(torch.cat([x, fake.detach()], 1))
+    d_loss = gan.discriminator_loss(d_real, d_fake) / 2   # the paper halves D's loss
+    d_loss.backward()
+    opt_D.step()
+    opt_G.zero_grad()
+    d_out = D(torch.cat([x, fake], 1))
+    adv, l1 = gan.generator_loss(d_out), (fake - y).abs().mean()
+    (adv + l1_weight * l1).backward()
+    opt_G.step()
+    return {"d_loss": d_loss.item(), "adv": adv.item(), "l1": l1.item()}
+
+
+def train_pix2pix(x, y, epochs: int, seed: int = 0, l1_weight: float = 100.0):
+    """Adam 2e-4 with beta1 = 0.5, batch 64 (pix2pix used batch 1-10 on big images); lambda = 100
+    as in the paper. Returns (G, {"cpu_s"})."""
+    torch.manual_seed(seed)
+    G, D = UNet(), patch_discriminator()
+    opts = (torch.optim.Adam(G.parameters(), 2e-4, betas=(0.5, 0.999)),
+            torch.optim.Adam(D.parameters(), 2e-4, betas=(0.5, 0.999)))
+    cpu = time.process_time()
+    fit(G, make_loader(x, y, batch_size=64, seed=seed),   # the step owns both optimizers
+        lambda g, b, _: pix2pix_step(g, D, *b, *opts, l1_weight), epochs=epochs, desc="pix2pix")
+    return G.eval(), {"cpu_s": time.process_time() - cpu}
+
+
+def silhouette(images, share: float = 0.2) -> torch.Tensor:
+    """Boolean masks (N, H, W): pixels brighter than ``share`` of the image's brightest pixel, so a
+    dark fabric and a bright one give (almost) the same silhouette."""
+    return images[:, 0] > share * images.amax(dim=(1, 2, 3))[:, None, None]
+
+
+def silhouette_iou(a, b) -> torch.Tensor:
+    """Intersection over union of the two images' silhouettes, per pair."""
+    ma, mb = silhouette(a).flatten(1), silhouette(b).flatten(1)
+    return (ma & mb).sum(1) / (ma | mb).sum(1).clamp_min(1)
+
+
+def extent(images) -> torch.Tensor:
+    """(N, 2): the share of rows and of columns that the garment's silhouette touches: its length and width."""
+    m = silhouette(images)
+    return torch.stack([m.any(2).float().mean(1), m.any(1).float().mean(1)], dim=1)
+
+
+@torch.no_grad()
+def blend(decode, a, b, steps: int = 11):
+    """(8): decode((1 - t) a + t b) for t = 0, 0.1, ..., 1: (steps, 1, 28, 28)."""
+    t = torch.linspace(0, 1, steps)[:, None]
+    return decode(torch.lerp(a[None], b[None], t))
+
+
+TOP = 8                   # the garment frame's top row on the avatar's canvas
+
+
+def _canvas_grid(size):
+    """Canvas pixel centres in the garment frame's units (a garment placed at row TOP, centred)."""
+    h, w = size
+    v = (torch.arange(h) - TOP + 0.5)[:, None] / 28 * 2 - 1
+    u = ((torch.arange(w) + 0.5)[None, :] - w / 2) / 28 * 2
+    return u, v
+
+
+def torso(width: float, height: float, size=(56, 40)) -> torch.Tensor:
+    """The torso (H, W) as a boolean mask, drawn with the wardrobe top's formulas: half-width
+    0.28 + 0.22 width, from -0.75 down to -0.75 + 0.9 + 0.6 height."""
+    u, v = _canvas_grid(size)
+    return (u.abs() <= 0.28 + 0.22 * width) & (v >= -0.75) & (v <= 0.15 + 0.6 * height)
+
+
+def avatar(width: float, height: float, size=(56, 40)) -> torch.Tensor:
+    """A drawn person (1, H, W), grey 0.35 on black: head, torso, arms, legs, in the wardrobe's size
+    scale, so that a top requested at (width, height) fits the torso."""
+    u, v = _canvas_grid(size)
+    hw, end = 0.28 + 0.22 * width, 0.15 + 0.6 * height
+    head = (u ** 2 + (v + 1.05) ** 2).sqrt() <= 0.28
+    arms = ((u.abs() - hw - 0.12).abs() <= 0.1) & (v >= -0.7) & (v <= end - 0.1)
+    legs = ((u.abs() - hw / 2).abs() <= hw / 2 - 0.04) & (v > end) & (v <= end + 1.1)
+    return 0.35 * (torso(width, height, size) | head | arms | legs).float()[None]
+
+
+def place(garment, size=(56, 40)) -> torch.Tensor:
+    """The garment (1, 28, 28) alone on an empty canvas (1, H, W), its frame's top at row TOP."""
+    canvas = torch.zeros(1, *size)
+    left = (size[1] - 28) // 2
+    canvas[:, TOP:TOP + 28, left:left + 28] = garment
+    return canvas
+
+
+def try_on(person, garment) -> torch.Tensor:
+    """(9): out = m * garment + (1 - m) * avatar, m = 1 where the placed garment is visible."""
+    layer = place(garment, tuple(person.shape[-2:]))
+    m = (layer > THRESHOLD).float()
+    return m * layer + (1 - m) * person
+
+
+def fit_scores(person, torso_mask, garment) -> dict:
+    """Share of the torso the garment covers, and share of the garment off the body."""
+    g = place(garment, tuple(person.shape[-2:]))[0] > THRESHOLD
+    body = person[0] > 0
+    return {"torso covered": (g & torso_mask).sum().item() / torso_mask.sum().item(),
+            "off the body": (g & ~body).sum().item() / max(1, g.sum().item())}
