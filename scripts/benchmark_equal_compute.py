@@ -1,0 +1,195 @@
+"""The course's reference models against pytorch/examples' at equal CPU time (issue 19).
+
+    COURSE_DATA=../shared/data python scripts/benchmark_equal_compute.py              # the full comparison
+    COURSE_DATA=../shared/data python scripts/benchmark_equal_compute.py --vae-seconds 30 --gan-seconds 30 --seeds 1
+
+One thread, process CPU time of the training steps only (evaluation is not counted), Fashion-MNIST.
+
+* VAE: notebook 02's conv VAE (``course_lib.models.VAE``) against pytorch/examples' vae/main.py
+  (an MLP 784-400-20-400-784). Both get the same Bernoulli likelihood, -ELBO = BCE + KL summed over
+  pixels, Adam 1e-3 and batches of 128. Reported: test -ELBO and the IWAE bound (nats) after the
+  same CPU budget and after one epoch, and images per CPU-second in the step.
+* DCGAN: notebook 05's DCGAN (``gan.DCGenerator`` / ``DCDiscriminator``, 28x28) against
+  pytorch/examples' dcgan/main.py (64x64, ngf = ndf = 64, nz = 100, images resized to 64). Both use
+  Adam 2e-4 with beta1 = 0.5 and BCE. Reported: FID, precision and recall with the course
+  classifier (2,000 samples against 2,000 test images) after the same CPU budget.
+
+The networks of pytorch/examples are rewritten here (same layers and sizes), not imported: the
+course runs offline. Nothing here runs in the test suite; it times things, which tests must not.
+"""
+from __future__ import annotations
+
+import argparse
+import time
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from course_lib import data, metrics
+from course_lib.models import VAE, gan
+from course_lib.models.vae import importance_weighted_nll, negative_elbo
+
+
+class ExamplesVAE(nn.Module):
+    """pytorch/examples vae/main.py: fc1 784->400, fc21/fc22 400->20, fc3 20->400, fc4 400->784,
+    with the course's encode / decode_logits interface so both models share one loss."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc1, self.fc21, self.fc22 = nn.Linear(784, 400), nn.Linear(400, 20), nn.Linear(400, 20)
+        self.fc3, self.fc4 = nn.Linear(20, 400), nn.Linear(400, 784)
+
+    def encode(self, x, y=None):
+        h = F.relu(self.fc1(x.flatten(1)))
+        return self.fc21(h), self.fc22(h)
+
+    def decode_logits(self, z, y=None):
+        return self.fc4(F.relu(self.fc3(z))).view(-1, 1, 28, 28)
+
+
+class ExamplesGenerator(nn.Module):
+    """pytorch/examples dcgan/main.py's generator for 64x64, one channel: nz -> 4 -> 8 -> 16 -> 32 -> 64."""
+
+    def __init__(self, nz: int = 100, ngf: int = 64):
+        super().__init__()
+        self.nz = nz
+        chans = [ngf * 8, ngf * 4, ngf * 2, ngf]
+        layers = [nn.ConvTranspose2d(nz, chans[0], 4, 1, 0, bias=False), nn.BatchNorm2d(chans[0]), nn.ReLU(True)]
+        for a, b in zip(chans, chans[1:]):
+            layers += [nn.ConvTranspose2d(a, b, 4, 2, 1, bias=False), nn.BatchNorm2d(b), nn.ReLU(True)]
+        self.main = nn.Sequential(*layers, nn.ConvTranspose2d(ngf, 1, 4, 2, 1, bias=False), nn.Tanh())
+
+    def forward(self, z):
+        return self.main(z.view(len(z), self.nz, 1, 1))
+
+
+class ExamplesDiscriminator(nn.Module):
+    """pytorch/examples dcgan/main.py's discriminator for 64x64 (returns the logit; its Sigmoid + BCELoss
+    is the same loss as BCE-with-logits)."""
+
+    def __init__(self, ndf: int = 64):
+        super().__init__()
+        chans = [ndf, ndf * 2, ndf * 4, ndf * 8]
+        layers = [nn.Conv2d(1, ndf, 4, 2, 1, bias=False), nn.LeakyReLU(0.2, True)]
+        for a, b in zip(chans, chans[1:]):
+            layers += [nn.Conv2d(a, b, 4, 2, 1, bias=False), nn.BatchNorm2d(b), nn.LeakyReLU(0.2, True)]
+        self.main = nn.Sequential(*layers, nn.Conv2d(ndf * 8, 1, 4, 1, 0, bias=False), nn.Flatten())
+
+    def forward(self, x):
+        return self.main(x)
+
+
+def batches(x, batch_size: int, seed: int):
+    """Endless shuffled batches, epoch after epoch: (epoch, batch)."""
+    gen, epoch = torch.Generator().manual_seed(seed), 0
+    while True:
+        for idx in torch.randperm(len(x), generator=gen).split(batch_size):
+            yield epoch, x[idx]
+        epoch += 1
+
+
+@torch.no_grad()
+def vae_scores(model, x_test, k: int) -> tuple[float, float]:
+    """Test -ELBO (one z per image) and the IWAE bound with k samples (on the first 500 images), nats."""
+    torch.manual_seed(0)
+    elbo = [negative_elbo(model, b) for b in x_test.split(500)]
+    iwae = torch.cat([importance_weighted_nll(model, b, k=k) for b in x_test[:500].split(100)])
+    return sum((o["rec"] + o["kl"]).item() for o in elbo) / len(elbo), iwae.mean().item()
+
+
+def run_vae(make, x, x_test, seconds: float, seed: int, k: int) -> dict:
+    torch.manual_seed(seed)
+    model = make()
+    opt = torch.optim.Adam(model.parameters(), 1e-3)
+    cpu, images, after_epoch = 0.0, 0, None
+    for epoch, xb in batches(x, 128, seed):
+        if epoch == 1 and after_epoch is None:
+            after_epoch = vae_scores(model.eval(), x_test, k)[0]
+            model.train()
+        if cpu >= seconds and after_epoch is not None:
+            break
+        start = time.process_time()
+        opt.zero_grad()
+        negative_elbo(model, xb)["loss"].backward()
+        opt.step()
+        cpu += time.process_time() - start
+        if cpu < seconds:
+            images += len(xb)
+    elbo, iwae = vae_scores(model.eval(), x_test, k)
+    return {"elbo": elbo, "iwae": iwae, "elbo_epoch1": after_epoch, "img_per_cpu_s": images / min(cpu, seconds)}
+
+
+def run_gan(G, D, to_d, x, seconds: float, seed: int, z_dim: int) -> dict:
+    """Train for ``seconds`` of step CPU time; ``to_d`` maps images in [0, 1] to D's input."""
+    G.apply(gan.dcgan_init)
+    D.apply(gan.dcgan_init)
+    opt_G = torch.optim.Adam(G.parameters(), 2e-4, betas=(0.5, 0.999))
+    opt_D = torch.optim.Adam(D.parameters(), 2e-4, betas=(0.5, 0.999))
+    cpu, images = 0.0, 0
+    for _, xb in batches(x, 128, seed):
+        if cpu >= seconds:
+            break
+        start = time.process_time()
+        gan.gan_step(G, D, to_d(xb), opt_G, opt_D, z_dim)
+        cpu += time.process_time() - start
+        images += len(xb)
+    return {"img_per_cpu_s": images / cpu, "steps": images // 128}
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--vae-seconds", type=float, default=150)
+    parser.add_argument("--gan-seconds", type=float, default=300)
+    parser.add_argument("--seeds", type=int, default=2)
+    parser.add_argument("--k", type=int, default=100, help="importance samples for the IWAE bound")
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    x, _ = data.fashion_mnist("train")
+    x_test, _ = data.fashion_mnist("test", n=2000)
+
+    print(f"VAE, {args.vae_seconds:.0f} CPU-s each, test -ELBO / IWAE (k = {args.k}) in nats, lower is better")
+    rows = {}
+    for name, make in [("course conv VAE", lambda: VAE(latent_dim=16)), ("pytorch/examples MLP", ExamplesVAE)]:
+        runs = [run_vae(make, x, x_test, args.vae_seconds, seed, args.k) for seed in range(args.seeds)]
+        rows[name] = {key: sum(r[key] for r in runs) / len(runs) for key in runs[0]}
+        r = rows[name]
+        print(f"  {name:22} -ELBO {r['elbo']:7.1f}   IWAE {r['iwae']:7.1f}   after one epoch {r['elbo_epoch1']:7.1f}"
+              f"   {r['img_per_cpu_s']:7.0f} images per CPU-s")
+    c, e = rows["course conv VAE"], rows["pytorch/examples MLP"]
+    print(f"  course / examples: -ELBO {c['elbo'] / e['elbo']:.3f}, IWAE {c['iwae'] / e['iwae']:.3f}, "
+          f"after one epoch {c['elbo_epoch1'] / e['elbo_epoch1']:.3f}, step cost {e['img_per_cpu_s'] / c['img_per_cpu_s']:.1f}x")
+
+    print(f"DCGAN, {args.gan_seconds:.0f} CPU-s each, 2,000 samples vs 2,000 test images (course classifier)")
+    real = x_test
+    classifier = metrics.load_classifier()
+    for name, build in [("course DCGAN 28x28", course_dcgan), ("pytorch/examples 64x64", examples_dcgan)]:
+        for seed in range(args.seeds):
+            torch.manual_seed(seed)
+            G, D, to_d, z_dim, sample = build()
+            cost = run_gan(G, D, to_d, x, args.gan_seconds, seed, z_dim)
+            codes = torch.randn(2000, z_dim, generator=torch.Generator().manual_seed(seed))
+            fake = torch.cat([sample(G, chunk) for chunk in codes.split(250)]).clamp(0, 1)
+            rep = metrics.report(real, fake, classifier)
+            print(f"  {name:24} seed {seed}: FID {rep['fid']:7.1f}  precision {rep['precision']:.2f}  recall {rep['recall']:.2f}"
+                  f"   {cost['steps']} steps, {cost['img_per_cpu_s']:6.0f} images per CPU-s")
+
+
+def course_dcgan():
+    """(G, D, images in [0, 1] -> D's input, z size, sampler to [0, 1] 28x28): notebook 05's DCGAN."""
+    return gan.DCGenerator(64), gan.DCDiscriminator(), lambda imgs: 2 * imgs - 1, 64, gan.generate
+
+
+def examples_dcgan():
+    """The same for pytorch/examples' 64x64 DCGAN: images resized up for D, samples resized down."""
+    def up(imgs):
+        return 2 * F.interpolate(imgs, size=64, mode="bilinear") - 1
+
+    def sample(G, codes):
+        return F.interpolate(gan.generate(G, codes), size=28, mode="area")
+
+    return ExamplesGenerator(), ExamplesDiscriminator(), up, 100, sample
+
+
+if __name__ == "__main__":
+    main()
