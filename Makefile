@@ -57,13 +57,16 @@ test-browser: $(DEV) ## real Chromium drives JupyterLab and a JupyterHub
 	$(BIN)/python -m pytest tests/browser --durations=8 -p no:cacheprovider
 # ---- end issue 18 ----
 
-# tests/ in parallel, one worker per core (grading starts a kernel per submission); then the
-# notebooks one after another, each with the whole machine, as a learner runs them.
+# tests/ in parallel, one worker per core (grading starts a kernel per submission; tests/conftest.py
+# gives each worker cores/workers torch threads); then the notebooks, a worker per core too, each
+# notebook whole on one worker (--dist loadfile: its cells share one kernel, in order) with one
+# thread: torch processes that each use every core slow each other down many times over (README).
 test: export COURSE_PROFILE ?= quick
 test: $(DEV) ## lint, unit and grading tests, then every notebook (quick profile)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest tests -n auto --dist worksteal --durations=8 -p no:cacheprovider --ignore=tests/browser
-	$(BIN)/python -m pytest solutions --nbval-lax --nbval-current-env --durations=8 -p no:cacheprovider
+	OMP_NUM_THREADS=1 $(BIN)/python -m pytest solutions --nbval-lax --nbval-current-env -n auto --dist loadfile \
+	  --durations=8 -p no:cacheprovider
 	@command -v chromium >/dev/null || echo "Browser tests not run (no chromium): apt-get install chromium, then make test-browser"
 
 # notebooks/ is generated from solutions/: never edit it by hand.

@@ -21,10 +21,11 @@ from .data import loader as make_loader
 from .models import VAE, gan
 from .models.stylegan import slerp
 from .models.vae import kl_divergence, negative_elbo, reconstruction_nll, reparameterize
-from .train import fit, minimize
+from .train import fit, linear_decay, minimize
 
 Z_DIM = 64          # the DCGAN's noise size, as in notebook 05
 LATENT = 16         # the VAE's code size, as in notebook 02
+VAE_BATCH, VAE_LR = 64, 2e-3   # notebook 02's recipe: Adam 2e-3 falling linearly to 0, batches of 64
 
 
 def n_parameters(*modules) -> int:
@@ -32,14 +33,14 @@ def n_parameters(*modules) -> int:
 
 
 def train_vae(x, epochs: int, seed: int = 0, device=None, desc: str = "VAE"):
-    """Notebook 02's conv VAE (Bernoulli likelihood, beta = 1, Adam 1e-3).
-    Returns (vae, {"cpu_s", "wall_s", "params"})."""
+    """Notebook 02's conv VAE and recipe (Bernoulli likelihood, beta = 1, batches of 64, Adam 2e-3
+    falling linearly to 0). Returns (vae, {"cpu_s", "wall_s", "params"})."""
     torch.manual_seed(seed)
     vae = VAE(latent_dim=LATENT).to(device or "cpu")
     cpu = time.process_time()
     step = minimize(lambda m, batch: negative_elbo(m, batch[0]))
-    history = fit(vae, make_loader(x, batch_size=128, seed=seed), step,
-                  torch.optim.Adam(vae.parameters(), lr=1e-3), epochs=epochs, desc=desc)
+    loader, opt = make_loader(x, batch_size=VAE_BATCH, seed=seed), torch.optim.Adam(vae.parameters(), lr=VAE_LR)
+    history = fit(vae, loader, step, opt, epochs=epochs, schedule=linear_decay(opt, epochs * len(loader)), desc=desc)
     return vae, {"cpu_s": time.process_time() - cpu, "wall_s": history.seconds, "params": n_parameters(vae),
                  "sampler_params": n_parameters(vae.expand, vae.generate)}
 
@@ -85,14 +86,17 @@ def vaegan_step(vae, D, batch, opt_vae, opt_D, adv_weight: float):
 
 
 def train_vaegan(x, epochs: int, adv_weight: float, seed: int = 0, device=None, desc: str = "VAE-GAN"):
-    """``train_vae`` plus notebook 05's discriminator on the decoder's prior samples."""
+    """``train_vae`` (same VAE, batches and learning rate) plus notebook 05's discriminator on the
+    decoder's prior samples (Adam 2e-4, beta1 = 0.5, constant)."""
     torch.manual_seed(seed)
     vae, D = VAE(latent_dim=LATENT).to(device or "cpu"), gan.DCDiscriminator().to(device or "cpu")
     D.apply(gan.dcgan_init)
-    opts = (torch.optim.Adam(vae.parameters(), lr=1e-3), torch.optim.Adam(D.parameters(), 2e-4, betas=(0.5, 0.999)))
+    opts = (torch.optim.Adam(vae.parameters(), lr=VAE_LR), torch.optim.Adam(D.parameters(), 2e-4, betas=(0.5, 0.999)))
+    loader = make_loader(x, batch_size=VAE_BATCH, seed=seed)
     cpu = time.process_time()
-    history = fit(vae, make_loader(x, batch_size=128, seed=seed),   # the step owns both optimizers
-                  lambda m, batch, _: vaegan_step(m, D, batch, *opts, adv_weight), epochs=epochs, desc=desc)
+    history = fit(vae, loader,   # the step owns both optimizers; the VAE's learning rate decays as in train_vae
+                  lambda m, batch, _: vaegan_step(m, D, batch, *opts, adv_weight), epochs=epochs, desc=desc,
+                  schedule=linear_decay(opts[0], epochs * len(loader)))
     return vae, {"cpu_s": time.process_time() - cpu, "wall_s": history.seconds, "params": n_parameters(vae, D),
                  "sampler_params": n_parameters(vae.expand, vae.generate)}
 

@@ -18,15 +18,12 @@ from pathlib import Path
 
 import torch
 from torch.utils.data import DataLoader, TensorDataset
-from torchvision import datasets
-from torchvision.datasets.mnist import read_image_file, read_label_file
 
 from . import config
 
 FASHION_CLASSES = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
                    "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot")
 MNIST_CLASSES = tuple(str(d) for d in range(10))
-_TORCHVISION = {"FashionMNIST": datasets.FashionMNIST, "MNIST": datasets.MNIST}
 
 
 class DataNotFoundError(RuntimeError):
@@ -59,10 +56,15 @@ def _read_raw(name: str, split: str) -> tuple[torch.Tensor, torch.Tensor]:
     root = config.data_root()
     raw = root / name / "raw"
     files = [_local_file(raw, stem) for stem in _split_files(name, split)]
+    # torchvision is imported here, not at the top: it costs a second at import (it loads
+    # torch._dynamo), which every graded submission would otherwise pay in its setup cell.
+    from torchvision import datasets
+    from torchvision.datasets.mnist import read_image_file, read_label_file
+
     if None not in files:
         return read_image_file(str(files[0])), read_label_file(str(files[1]))
     try:  # not on disk: let torchvision download it (needs the internet once)
-        ds = _TORCHVISION[name](str(root), train=(split == "train"), download=True)
+        ds = getattr(datasets, name)(str(root), train=(split == "train"), download=True)
         return ds.data, ds.targets
     except Exception as err:  # noqa: BLE001 (no network, a proxy, a full disk ...): one clear sentence
         raise DataNotFoundError(
@@ -81,8 +83,8 @@ def _subset(images, labels, n, seed):
 
 def load(name: str = "FashionMNIST", split: str = "train", n: int | None = None, seed: int = 0):
     """Images and labels of ``name`` ('FashionMNIST' or 'MNIST'), a random subset of ``n`` if given."""
-    if name not in _TORCHVISION:
-        raise ValueError(f"unknown data set {name!r}: choose one of {sorted(_TORCHVISION)}")
+    if name not in ("FashionMNIST", "MNIST"):
+        raise ValueError(f"unknown data set {name!r}: choose FashionMNIST or MNIST")
     if split not in ("train", "test"):
         raise ValueError(f"split must be 'train' or 'test', not {split!r}")
     return _subset(*_read_raw(name, split), n, seed)
@@ -100,6 +102,8 @@ def mnist(split: str = "test", n: int | None = None, seed: int = 0):
 
 def loader(*tensors: torch.Tensor, batch_size: int = 128, shuffle: bool = True, seed: int = 0,
            drop_last: bool = False) -> DataLoader:
-    """A DataLoader over in-memory tensors, reproducible through ``seed`` (``drop_last``: full batches only)."""
+    """A DataLoader over in-memory tensors, reproducible through ``seed`` (``drop_last``: full batches only).
+    On a GPU machine its batches come in pinned memory, so copying them to the GPU overlaps compute."""
     return DataLoader(TensorDataset(*tensors), batch_size=batch_size, shuffle=shuffle,
-                      generator=torch.Generator().manual_seed(seed), drop_last=drop_last)
+                      generator=torch.Generator().manual_seed(seed), drop_last=drop_last,
+                      pin_memory=torch.cuda.is_available())

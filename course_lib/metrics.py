@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import torch
 from torch import nn
-from torchmetrics.image.fid import FrechetInceptionDistance
 
 from . import assets
 from .evaluate import batched
@@ -73,6 +72,8 @@ class _GivenFeatures(nn.Module):
 def fid_from_features(real_features: torch.Tensor, fake_features: torch.Tensor) -> float:
     """torchmetrics' Frechet distance between Gaussians fitted to two feature matrices (N, d):
     ||mu_r - mu_f||^2 + tr(S_r + S_f - 2 (S_r S_f)^(1/2)), covariances with 1/(N - 1)."""
+    from torchmetrics.image.fid import FrechetInceptionDistance  # here: a slow import
+
     metric = FrechetInceptionDistance(feature=_GivenFeatures(real_features.shape[1]))
     metric.update(real_features.cpu().double(), real=True)
     metric.update(fake_features.cpu().double(), real=False)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import torch
-from torchvision.utils import make_grid
 
 
 def _done(fig, show: bool):
@@ -19,6 +18,8 @@ def _done(fig, show: bool):
 
 def show_images(images, nrow: int = 8, title: str | None = None, size: float = 1.0, show: bool = True):
     """A grid of (N, 1, H, W) images in [0, 1]."""
+    from torchvision.utils import make_grid  # here: importing torchvision costs a second
+
     images = torch.as_tensor(images).detach().cpu().float()
     grid = make_grid(images.clamp(0, 1), nrow=nrow, padding=2, pad_value=0.5)
     rows = (len(images) + nrow - 1) // nrow

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
 import sqlite3
 import tempfile
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import nbformat
@@ -198,6 +199,11 @@ def autograde(root: Path | str, assignment: str, limits: Limits | None = None, w
         # Phase 2: every notebook in its own sandbox, in parallel.
         t2 = time.monotonic()
         if tasks:
+            if not scheduler and not limits.threads:
+                # a worker per core on this machine: each kernel gets its share of the cores, not
+                # torch's default of all of them (which made small models' steps ~30x slower on 2 cores)
+                n = workers or os.cpu_count() or 1
+                limits = replace(limits, threads=max(1, (os.cpu_count() or 1) // n))
             client, cluster = _dask_client(workers, scheduler)
             try:
                 futures = {client.submit(execute, nbtext, files, f"{sub.notebook}.ipynb", asdict(limits), cells,

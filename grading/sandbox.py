@@ -48,6 +48,7 @@ class Limits:
     file_bytes: int = 1 * GIB        # largest file the kernel may write
     processes: int = 256             # RLIMIT_NPROC inside the sandbox's own user namespace
     output_bytes: int = 1024 ** 2    # per cell
+    threads: int = 0                 # CPU threads of the kernel's torch (OMP_NUM_THREADS); 0: torch's default
 
 
 def bwrap_available() -> bool:
@@ -110,10 +111,12 @@ def _kernel_manager(scratch: Path, work: Path, limits: Limits):
     return km
 
 
-def _env(scratch: Path, pythonpath: str) -> dict:
+def _env(scratch: Path, pythonpath: str, threads: int = 0) -> dict:
     """A clean environment: nothing of the grader's (no NBGRADER_EXECUTION, no tokens)."""
     keep = {k: os.environ[k] for k in ("COURSE_DATA", "COURSE_PROFILE", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
                                        "LANG", "LC_ALL", "TZ") if k in os.environ}
+    if threads:
+        keep["OMP_NUM_THREADS"] = keep["MKL_NUM_THREADS"] = str(threads)
     home = scratch / "home"
     home.mkdir(exist_ok=True)
     return {**keep, "PATH": f"{sys.prefix}/bin:/usr/local/bin:/usr/bin:/bin", "HOME": str(home),
@@ -155,7 +158,7 @@ def execute(notebook: str, files: dict[str, bytes], name: str, limits: Limits | 
                 and (run_cells is None or i in run_cells)]
         done = set()
         try:
-            with client.setup_kernel(env=_env(scratch, pythonpath), cwd=str(work)):
+            with client.setup_kernel(env=_env(scratch, pythonpath, limits.threads), cwd=str(work)):
                 for i in todo:
                     left = limits.notebook_timeout - (time.monotonic() - start)
                     if left <= 0:

@@ -90,14 +90,37 @@ def run_nbgrader(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 
 
 def make_course(tmp: Path, assignment: str, reduce: bool = True) -> Path:
-    """A course directory with one (reduced) assignment, released."""
-    shutil.copy(ROOT / "nbgrader_config.py", tmp / "nbgrader_config.py")
-    src = tmp / "solutions" / assignment
-    src.mkdir(parents=True)
-    nb = nbformat.read(source_notebook(assignment), as_version=4)
-    nbformat.write(reduced(nb) if reduce else nb, src / f"{assignment}.ipynb")
-    run_nbgrader("generate_assignment", assignment, "--force", cwd=tmp)
+    """A course directory with one (reduced) assignment, released: a copy of a release generated
+    once for these exact inputs (source notebook, nbgrader_config.py, nbgrader's version) and kept
+    in a cache that every pytest-xdist worker shares, so a test run generates each release once."""
+    shutil.copytree(_released(assignment, reduce), tmp, dirs_exist_ok=True, symlinks=True)
     return tmp
+
+
+def _released(assignment: str, reduce: bool) -> Path:
+    import hashlib
+    import tempfile
+
+    import nbgrader
+    from filelock import FileLock
+
+    nb = nbformat.read(source_notebook(assignment), as_version=4)
+    text = nbformat.writes(reduced(nb) if reduce else nb)
+    key = hashlib.sha256("\0".join([text, (ROOT / "nbgrader_config.py").read_text(), nbgrader.__version__,
+                                     assignment]).encode()).hexdigest()[:16]
+    cache = Path(tempfile.gettempdir()) / "course-releases"
+    cache.mkdir(exist_ok=True)
+    done = cache / f"{assignment}-{key}"
+    with FileLock(str(done) + ".lock"):
+        if not done.is_dir():
+            work = Path(tempfile.mkdtemp(prefix=f"{assignment}-", dir=cache))
+            shutil.copy(ROOT / "nbgrader_config.py", work / "nbgrader_config.py")
+            src = work / "solutions" / assignment
+            src.mkdir(parents=True)
+            (src / f"{assignment}.ipynb").write_text(text)
+            run_nbgrader("generate_assignment", assignment, "--force", cwd=work)
+            work.rename(done)   # complete or absent: never half a release
+    return done
 
 
 def submit(course: Path, assignment: str, student: str, fill: dict[str, str]) -> None:

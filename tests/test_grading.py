@@ -1,6 +1,12 @@
 """Real nbgrader autograding: blank release -> 0, solution and every correct variant
 (tests/variants.py) -> full marks, every known wrong answer -> fewer points on the tests
-that should catch it. One autograde run per notebook grades them all."""
+that should catch it. One autograde run per notebook grades them all.
+
+Each known wrong answer is a submission of its own (one mistake, everything else right), so a
+lost point is its mistake's. Correct variants of *different* exercises share a submission: a
+correct answer changes nothing later cells can see, so the shared submission must keep full
+marks exactly when each variant would alone (and it also shows that no exercise's tests lean on
+how an earlier exercise was written). That grades the same checks with fewer kernel starts."""
 import pytest
 from mutants import MUTANTS
 from nbgrading import (
@@ -25,6 +31,24 @@ def test_every_graded_assignment_has_mutants_for_every_exercise():
         assert exercises_of(assignment) <= mutated, f"{assignment}: exercises without a mutant"
 
 
+def variant_rounds(variants) -> list[list]:
+    """Round r holds the r-th variant of each exercise: at most one variant per exercise."""
+    rounds: list[list] = []
+    for variant in variants:
+        free = next((r for r in rounds if variant.cell not in {v.cell for v in r}), None)
+        if free is None:
+            rounds.append(free := [])
+        free.append(variant)
+    return rounds
+
+
+def test_variant_rounds_hold_every_variant_once_and_one_per_exercise():
+    for assignment in GRADED:
+        rounds = variant_rounds(VARIANTS[assignment])
+        assert sorted(v.name for r in rounds for v in r) == sorted(v.name for v in VARIANTS[assignment])
+        assert all(len({v.cell for v in r}) == len(r) for r in rounds)
+
+
 @pytest.mark.parametrize("assignment", GRADED)
 def test_autograde_blank_solution_variants_and_mutants(assignment, tmp_path):
     course = make_course(tmp_path, assignment)
@@ -34,9 +58,12 @@ def test_autograde_blank_solution_variants_and_mutants(assignment, tmp_path):
     mutants = MUTANTS[assignment]
     for i, mutant in enumerate(mutants):
         submit(course, assignment, f"mutant{i:02d}", apply_mutant(solved, mutant))
-    variants = VARIANTS[assignment]
-    for i, variant in enumerate(variants):
-        submit(course, assignment, f"variant{i:02d}", apply_variant(solved, variant))
+    rounds = variant_rounds(VARIANTS[assignment])
+    for i, together in enumerate(rounds):
+        fill = solved
+        for variant in together:
+            fill = apply_variant(fill, variant)
+        submit(course, assignment, f"variants{i:02d}", fill)
 
     scores = autograde(course, assignment)
 
@@ -44,10 +71,10 @@ def test_autograde_blank_solution_variants_and_mutants(assignment, tmp_path):
     assert sum(s for s, _ in scores["blank"].values()) == 0, scores["blank"]
     assert all(s == m for s, m in scores["solution"].values()), scores["solution"]
     full = sum(m for _, m in scores["solution"].values())
-    for i, variant in enumerate(variants):
-        got = scores[f"variant{i:02d}"]
+    for i, together in enumerate(rounds):
+        got = scores[f"variants{i:02d}"]
         lost = {cell: s for cell, s in got.items() if s[0] < s[1]}
-        assert not lost, f"correct variant {variant.name!r} lost points: {lost}"
+        assert not lost, f"correct variants {[(v.cell, v.name) for v in together]} lost points: {lost}"
     for i, mutant in enumerate(mutants):
         got = scores[f"mutant{i:02d}"]
         kept = [cell for cell in mutant.loses if got[cell][0] >= got[cell][1]]

@@ -118,3 +118,56 @@ def test_continued_history_counts_steps_of_any_loss_name():
     history = train.fit(model, loader, lambda m, b, o: {"d_loss": 1.0}, None, epochs=1)
     with pytest.raises(FloatingPointError, match=f"at step {len(loader)}"):
         train.fit(model, loader, lambda m, b, o: {"d_loss": math.nan}, None, history=history)
+
+
+def test_reading_losses_back_every_few_steps_changes_nothing_but_when():
+    """What a GPU run does (sync_every > 1: tensors stay queued, read back in groups) gives the
+    same history as reading every step, a NaN still names its own step, and a callback and an
+    interrupt see every finished step."""
+    def tensor_step(model, batch, optimizer):
+        x, y = batch
+        optimizer.zero_grad()
+        loss = ((model(x).squeeze(1) - y) ** 2).mean()
+        loss.backward()
+        optimizer.step()
+        return {"loss": loss, "twice": 2 * loss}   # tensors, not floats: no sync in the step
+
+    runs = []
+    for sync_every in (1, 5):
+        model, loader = _toy()
+        seen = []
+        h = train.fit(model, loader, tensor_step, torch.optim.SGD(model.parameters(), lr=0.1), epochs=2,
+                      sync_every=sync_every, callback=lambda h, seen=seen: seen.append(len(h.steps["loss"])), every=3)
+        runs.append((h.steps, h.epochs, seen))
+        assert all(isinstance(v, float) for v in h.steps["loss"])
+    assert runs[0] == runs[1] and runs[1][2] == [3, 6, 9, 12, 15]
+
+    def nan_at_7(model, batch, optimizer, calls=[]):   # noqa: B006 -- counts the calls
+        calls.append(1)
+        return torch.tensor(math.nan if len(calls) == 8 else 1.0)
+    model, loader = _toy()
+    with pytest.raises(FloatingPointError, match="loss became nan at step 7"):
+        train.fit(model, loader, nan_at_7, None, sync_every=5)
+
+    def stop_at_6(model, batch, optimizer, calls=[]):   # noqa: B006
+        if len(calls) == 6:
+            raise KeyboardInterrupt
+        calls.append(1)
+        return torch.tensor(float(len(calls)))
+    model, loader = _toy()
+    h = train.fit(model, loader, stop_at_6, None, sync_every=4)
+    assert h.interrupted and h.steps["loss"] == [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]
+
+
+def test_mixed_precision_autocast_trains_where_asked():
+    """amp=True runs each step under bfloat16 autocast (on by default only on CUDA GPUs): on the
+    CPU, where it can be asked for, the model still learns and the losses come back as floats."""
+    runs = {}
+    for amp in (False, True):
+        model, loader = _toy()
+        runs[amp] = train.fit(model, loader, train.minimize(lambda m, b: ((m(b[0]).squeeze(1) - b[1]) ** 2).mean()),
+                              torch.optim.SGD(model.parameters(), lr=0.1), epochs=3, amp=amp).epochs["loss"]
+        assert model.weight.dtype == torch.float32   # autocast casts inside the step, the weights stay float32
+    assert runs[True][-1] < 0.01 * runs[True][0]
+    # bfloat16 keeps 8 bits of mantissa: the same curve to a few parts in a thousand per step
+    assert runs[True] == pytest.approx(runs[False], rel=0.05) and runs[True] != runs[False]

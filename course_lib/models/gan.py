@@ -217,14 +217,13 @@ def train_toy_gan(sample, D, steps: int, z_dim: int = 2, seed: int = 0, lr: floa
     ``lr_D`` for D, default the same; Adam's ``betas``) with the course's ``fit``. ``lr_decay``: both learning rates
     fall linearly to 0 over the run. Returns (G, history, snapshots): ``snapshots`` evenly spaced
     sets of 1,000 generated points, keyed by step."""
-    from ..train import fit
+    from ..train import fit, linear_decay
 
     torch.manual_seed(seed)
     G = mlp(z_dim, 2)
     optimizers = (torch.optim.Adam(G.parameters(), lr, betas=betas),
                   torch.optim.Adam(D.parameters(), lr_D or lr, betas=betas))
-    schedules = [torch.optim.lr_scheduler.LambdaLR(o, lambda i: max(0.0, 1 - i / steps)) for o in optimizers] \
-        if lr_decay else []
+    schedules = [linear_decay(o, steps) for o in optimizers] if lr_decay else []
 
     def one_round(g, b, _):
         out = step(g, D, b[0], *optimizers, z_dim)
