@@ -201,7 +201,7 @@ def autograde(root: Path | str, assignment: str, limits: Limits | None = None, w
         if tasks:
             if not scheduler and not limits.threads:
                 # a worker per core on this machine: each kernel gets its share of the cores, not
-                # torch's default of all of them (which made small models' steps ~30x slower on 2 cores)
+                # torch's default of all of them (a small model's step ran 130x slower that way on 2 cores)
                 n = workers or os.cpu_count() or 1
                 limits = replace(limits, threads=max(1, (os.cpu_count() or 1) // n))
             client, cluster = _dask_client(workers, scheduler)

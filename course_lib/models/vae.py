@@ -77,11 +77,11 @@ class VAE(nn.Module):
 
     encode(x) -> (mu, logvar); decode_logits(z) -> raw outputs; decode(z) -> pixels in (0, 1).
 
-    The conv sizes are the ones that train best per CPU-second (scripts/benchmark_equal_compute.py,
+    The conv sizes are the ones that trained best per CPU-second (scripts/benchmark_equal_compute.py,
     README "Equal compute"): 16 and 32 channels of 4x4 convolutions with stride 2 (DCGAN's, notebook
-    05), then a 256-unit dense layer on each side. 32 and 64 channels without the dense layer learn
-    a little more per epoch but cost 2.9 times as much per image, so in the same minutes they
-    end worse; the dense layer is where the model gets its global view of the garment cheaply.
+    05), then a 256-unit dense layer on each side, where the model gets a global view of the garment
+    cheaply. The course's earlier 32 and 64 channels without the dense layer cost 1.3 times as much
+    per image and, after 150 CPU-seconds, ended 3.5 nats of test -ELBO behind (244.1 vs 240.6).
     """
 
     def __init__(self, latent_dim: int = 16, channels: int = 16, arch: str = "conv",
