@@ -87,7 +87,7 @@ class CondVAE(nn.Module):
 
 def train_cvae(x, labels, sizes, epochs: int, n_classes: int, seed: int = 0, join=join, latent_dim: int = 4,
                desc: str = "cVAE"):
-    """Adam 1e-3, batch 128, beta = 1 (notebook 02's settings). Returns (model, {"cpu_s", "params"})."""
+    """Adam 1e-3, batch 128, beta = 1. Returns (model, {"cpu_s", "params"})."""
     torch.manual_seed(seed)
     model = CondVAE(n_classes, sizes.shape[1], latent_dim, join=join)
 

@@ -4,7 +4,7 @@
 a live loss plot, Ctrl-C, a callback); the notebook owns the idea, as a ``step`` function:
 
     def step(model, batch, optimizer) -> float | dict[str, float]:
-        ...one update, returns the loss(es) of this batch...
+        ...one update, returns the loss(es) of this batch (floats, or 0-dim tensors)...
 
     history = fit(model, loader, step, optimizer, epochs=5)
 
@@ -66,6 +66,17 @@ def _to(batch, device):
     return type(batch)(b.to(device, non_blocking=True) if torch.is_tensor(b) else b for b in batch)
 
 
+def _bf16_autocast(device: torch.device) -> bool:
+    """True bfloat16 arithmetic: NVIDIA GPUs from Ampere on (compute capability 8). Older ones
+    only emulate it, slower than float32."""
+    return device.type == "cuda" and torch.cuda.get_device_capability(device)[0] >= 8
+
+
+def _unsafe_to_autocast(error: Exception) -> bool:
+    # CUDA autocast refuses a few ops outright, e.g. F.binary_cross_entropy on probabilities
+    return isinstance(error, RuntimeError) and "unsafe to autocast" in str(error)
+
+
 def _detached(out):
     """A step's output, kept as it is (a tensor stays on its device: reading it would wait for the GPU)."""
     if isinstance(out, dict):
@@ -86,17 +97,23 @@ def fit(model, loader, step, optimizer=None, epochs: int = 1, *, device=None, li
 
     On a GPU (what ``config.device()`` picks when there is one) two things make it fast, and
     neither changes anything on a CPU:
-    * ``amp``: the step runs under bfloat16 autocast (default: on for CUDA GPUs that have
-      bfloat16). Matrix products and convolutions run in bfloat16, losses and reductions stay
-      float32 (autocast's own rules), and bfloat16 has float32's range, so no loss scaling.
+    * ``amp``: the step runs under bfloat16 autocast (default: on for CUDA GPUs with native
+      bfloat16, Ampere and later). Matrix products and convolutions run in bfloat16, losses and
+      reductions stay float32 (autocast's own rules), and bfloat16 has float32's range, so no loss
+      scaling. A step that uses an op autocast refuses (``F.binary_cross_entropy`` on
+      probabilities: use the ``_with_logits`` form) is run again without it, and so is the rest
+      of that training run, with a one-line note, unless you asked for ``amp=True``.
     * ``sync_every``: a step may return tensors; ``fit`` reads them back to floats (and checks
       them for NaN) every ``sync_every`` steps (default 25 on a GPU, 1 on a CPU), so the CPU
       can queue the next steps instead of waiting for the GPU after each one.
     """
-    device = torch.device(device) if device is not None else next(model.parameters()).device
-    cuda = device.type == "cuda"
-    amp = (cuda and torch.cuda.is_bf16_supported()) if amp is None else amp
-    sync_every = sync_every or (25 if cuda else 1)
+    if device is None:
+        first = next(model.parameters(), None)
+        device = first.device if first is not None else torch.device("cpu")
+    device = torch.device(device)
+    auto_amp = amp is None
+    amp = _bf16_autocast(device) if auto_amp else amp
+    sync_every = sync_every or (25 if device.type == "cuda" else 1)
     history = history or History()
     plot = _LivePlot() if live_plot else None
     start, n_steps = time.perf_counter(), max((len(v) for v in history.steps.values()), default=0)
@@ -105,14 +122,15 @@ def fit(model, loader, step, optimizer=None, epochs: int = 1, *, device=None, li
     stop, pending = False, []   # pending: the outputs of steps not yet read back
 
     def flush():
-        first = n_steps - len(pending)
-        for i, out in enumerate(pending):
-            values = _as_floats(out, first + i)
+        done_now, values = 0, None
+        while pending:   # one at a time: an interrupt in here never logs a step twice
+            values = _as_floats(pending[0], n_steps - len(pending))
             history.log(values)
-        if pending:
-            bar.update(len(pending))
+            pending.pop(0)
+            done_now += 1
+        if done_now:
+            bar.update(done_now)
             bar.set_postfix({k: f"{v:.4g}" for k, v in values.items()}, refresh=False)
-        pending.clear()
 
     def call_back() -> bool:
         stop = bool(callback(history))
@@ -123,11 +141,20 @@ def fit(model, loader, step, optimizer=None, epochs: int = 1, *, device=None, li
         for _ in range(epochs):
             done = 0
             for batch in loader:
-                with torch.autocast(device.type, dtype=torch.bfloat16, enabled=amp):
-                    pending.append(_detached(step(model, _to(batch, device), optimizer)))
+                batch = _to(batch, device)
+                try:
+                    with torch.autocast(device.type, dtype=torch.bfloat16, enabled=amp):
+                        out = step(model, batch, optimizer)
+                except RuntimeError as error:
+                    if not (amp and auto_amp and _unsafe_to_autocast(error)):
+                        raise
+                    print(f"bfloat16 autocast is off for this run: {str(error).splitlines()[0][:120]}")
+                    amp = False
+                    out = step(model, batch, optimizer)   # the refused op stopped it before any update
+                pending.append(_detached(out))
+                n_steps, done = n_steps + 1, done + 1
                 if schedule is not None:
                     schedule.step()
-                n_steps, done = n_steps + 1, done + 1
                 if len(pending) >= sync_every:
                     flush()
                 if callback and every and n_steps % every == 0:
@@ -157,11 +184,13 @@ def linear_decay(optimizer, steps: int):
     starting value to 0 over ``steps`` steps (for E epochs: ``steps = E * len(loader)``). Ending at
     0 takes the last steps' noise out of the weights; for the course's VAE it was worth 0.8 nats of
     test -ELBO in the same training time (README "Equal compute")."""
+    steps = max(1, steps)
     return torch.optim.lr_scheduler.LambdaLR(optimizer, lambda i: max(0.0, 1 - i / steps))
 
 
 def minimize(loss, clip: float | None = None):
-    """The usual step for one model and its optimizer (notebook 01's exercise), as a ``step`` for
+    """The usual step for one model and its optimizer (notebook 01's exercise, which returns
+    ``loss.item()``; this returns the detached tensors and lets ``fit`` read them back), as a ``step`` for
     ``fit``: zero the gradients, ``loss(model, batch)`` (a tensor, or a dict whose "loss" is
     minimised and whose other entries are logged), backward, clip the gradient norm to ``clip``
     if given, update. ``fit(vae, loader, minimize(lambda m, b: negative_elbo(m, b[0])), opt)``."""

@@ -199,7 +199,7 @@ def autograde(root: Path | str, assignment: str, limits: Limits | None = None, w
         # Phase 2: every notebook in its own sandbox, in parallel.
         t2 = time.monotonic()
         if tasks:
-            if not scheduler and not limits.threads:
+            if not scheduler and not limits.threads and "OMP_NUM_THREADS" not in os.environ:
                 # a worker per core on this machine: each kernel gets its share of the cores, not
                 # torch's default of all of them (a small model's step ran 130x slower that way on 2 cores)
                 n = workers or os.cpu_count() or 1

@@ -118,7 +118,11 @@ def _released(assignment: str, reduce: bool) -> Path:
             src = work / "solutions" / assignment
             src.mkdir(parents=True)
             (src / f"{assignment}.ipynb").write_text(text)
-            run_nbgrader("generate_assignment", assignment, "--force", cwd=work)
+            try:
+                run_nbgrader("generate_assignment", assignment, "--force", cwd=work)
+            except BaseException:
+                shutil.rmtree(work, ignore_errors=True)
+                raise
             work.rename(done)   # complete or absent: never half a release
     return done
 

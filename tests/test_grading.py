@@ -4,9 +4,10 @@ that should catch it. One autograde run per notebook grades them all.
 
 Each known wrong answer is a submission of its own (one mistake, everything else right), so a
 lost point is its mistake's. Correct variants of *different* exercises share a submission: a
-correct answer changes nothing later cells can see, so the shared submission must keep full
-marks exactly when each variant would alone (and it also shows that no exercise's tests lean on
-how an earlier exercise was written). That grades the same checks with fewer kernel starts."""
+correct answer should change nothing later cells can see, so the shared submission must keep full
+marks (an assumption, and a check of it: a later exercise's tests must not lean on how an earlier
+one was written, e.g. on how many random numbers it drew; tests/test_visible.py also runs each
+variant alone against the visible tests). That grades the same checks with fewer kernel starts."""
 import pytest
 from mutants import MUTANTS
 from nbgrading import (

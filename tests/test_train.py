@@ -171,3 +171,25 @@ def test_mixed_precision_autocast_trains_where_asked():
     assert runs[True][-1] < 0.01 * runs[True][0]
     # bfloat16 keeps 8 bits of mantissa: the same curve to a few parts in a thousand per step
     assert runs[True] == pytest.approx(runs[False], rel=0.05) and runs[True] != runs[False]
+
+
+def test_a_step_autocast_refuses_runs_again_without_it(monkeypatch, capsys):
+    """On a GPU amp is on by default; CUDA autocast refuses some ops (F.binary_cross_entropy).
+    fit then runs that step, and the rest of the run, without autocast instead of crashing,
+    and says so; an explicit amp=True keeps the error."""
+    monkeypatch.setattr(train, "_bf16_autocast", lambda device: True)   # pretend: a GPU with bfloat16
+    seen = []
+
+    def step(model, batch, optimizer):
+        if torch.is_autocast_enabled("cpu"):
+            raise RuntimeError("torch.nn.functional.binary_cross_entropy ... are unsafe to autocast.")
+        seen.append(1)
+        return _step(model, batch, optimizer)
+
+    model, loader = _toy()
+    h = train.fit(model, loader, step, torch.optim.SGD(model.parameters(), lr=0.1), epochs=2)
+    assert len(seen) == len(h.steps["loss"]) == 2 * len(loader)
+    assert "bfloat16 autocast is off for this run" in capsys.readouterr().out
+    model, loader = _toy()
+    with pytest.raises(RuntimeError, match="unsafe to autocast"):
+        train.fit(model, loader, step, torch.optim.SGD(model.parameters(), lr=0.1), amp=True)
