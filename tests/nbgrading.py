@@ -196,45 +196,55 @@ def visible_tests_of(assignment: str, exercise: str) -> list[str]:
     return out
 
 
-def run_visible(assignment: str, fill: dict[str, str], hidden: bool = False) -> tuple[str, str] | None:
+def run_visible(assignment: str, fill: dict[str, str]) -> tuple[str, str] | None:
     """What a learner sees before grading: the setup cells, the solution cells (as in ``fill``)
     and the *visible* test cells, in notebook order, in one fresh namespace in this process
-    (no training, no kernel). Returns (cell, error) for the first cell that raised, or None.
-    ``hidden=True`` runs the hidden test cells too: a quick in-process preview of grading."""
+    (no training, no kernel). Returns (cell, error) for the first cell that raised, or None."""
+    failed = _run_cells(assignment, fill, hidden=False, keep_going=False)
+    return next(iter(failed.items()), None)
+
+
+def failing_cells(assignment: str, fill: dict[str, str]) -> dict[str, str]:
+    """A preview of grading one submission alone, in this process: the setup, solution and every
+    test cell (hidden ones too), going on past errors as nbgrader's autograde does.
+    Returns {cell: error} for every cell that raised."""
+    return _run_cells(assignment, fill, hidden=True, keep_going=True)
+
+
+def _run_cells(assignment: str, fill: dict[str, str], hidden: bool, keep_going: bool) -> dict[str, str]:
+    import contextlib
+    import io
+
     import torch
 
     threads = torch.get_num_threads()
     torch.set_num_threads(1)  # tiny tensors: more threads only add overhead
-    try:
-        return _run_cells(assignment, fill, hidden)
-    finally:
-        torch.set_num_threads(threads)
-
-
-def _run_cells(assignment: str, fill: dict[str, str], hidden: bool) -> tuple[str, str] | None:
-    import contextlib
-    import io
-
     nb = nbformat.read(source_notebook(assignment), as_version=4)
     namespace = {"__name__": "__main__"}
-    for cell in nb.cells:
-        meta = nbgrader_meta(cell)
-        if cell.cell_type != "code":
-            continue
-        if meta.get("solution"):
-            name, source = meta["grade_id"], fill[meta["grade_id"]]
-        elif is_visible_test(cell) or (hidden and meta.get("grade") and cell.cell_type == "code"):
-            name, source = meta["grade_id"], cell.source
-        elif "setup" in cell.metadata.get("tags", []):
-            name, source = "setup", cell.source
-        else:
-            continue
-        try:
-            with contextlib.redirect_stdout(io.StringIO()):
-                exec(compile(source, f"<{assignment}:{name}>", "exec"), namespace)
-        except Exception as error:  # noqa: BLE001 -- any error is what the learner would see
-            return name, f"{type(error).__name__}: {error}"
-    return None
+    failed = {}
+    try:
+        for cell in nb.cells:
+            meta = nbgrader_meta(cell)
+            if cell.cell_type != "code":
+                continue
+            if meta.get("solution"):
+                name, source = meta["grade_id"], fill[meta["grade_id"]]
+            elif is_visible_test(cell) or (hidden and meta.get("grade")):
+                name, source = meta["grade_id"], cell.source
+            elif "setup" in cell.metadata.get("tags", []):
+                name, source = "setup", cell.source
+            else:
+                continue
+            try:
+                with contextlib.redirect_stdout(io.StringIO()):
+                    exec(compile(source, f"<{assignment}:{name}>", "exec"), namespace)
+            except Exception as error:  # noqa: BLE001 -- any error is what the learner would see
+                failed[name] = f"{type(error).__name__}: {error}"
+                if not keep_going:
+                    break
+    finally:
+        torch.set_num_threads(threads)
+    return failed
 
 
 def autograde(course: Path, assignment: str) -> dict[str, dict[str, tuple[float, float]]]:

@@ -1,13 +1,19 @@
 """Real nbgrader autograding: blank release -> 0, solution and every correct variant
-(tests/variants.py) -> full marks, every known wrong answer -> fewer points on the tests
-that should catch it. One autograde run per notebook grades them all.
+(tests/variants.py) -> full marks, every known wrong answer (tests/mutants.py) -> fewer points on
+the tests that should catch it. One autograde run per notebook grades them all.
 
-Each known wrong answer is a submission of its own (one mistake, everything else right), so a
-lost point is its mistake's. Correct variants of *different* exercises share a submission: a
-correct answer should change nothing later cells can see, so the shared submission must keep full
-marks (an assumption, and a check of it: a later exercise's tests must not lean on how an earlier
-one was written, e.g. on how many random numbers it drew; tests/test_visible.py also runs each
-variant alone against the visible tests). That grades the same checks with fewer kernel starts."""
+Submissions hold one answer per exercise that differs from the reference, so exercises share a
+kernel start (the suite's cost is kernels, ~4 s each):
+* correct variants of different exercises share a submission, which must keep full marks (a
+  correct answer should change nothing later cells can see: a later exercise's tests must not lean
+  on how an earlier one was written, e.g. on how many random numbers it drew; tests/test_visible.py
+  also runs each variant alone against the visible tests);
+* wrong answers to different exercises share a submission too, and each must lose points there on
+  the cells it names. A later exercise's lost points could then be an earlier mistake's, so every
+  wrong answer is also graded *alone*, in this process (``nbgrading.failing_cells``: the same setup,
+  solution and test cells, hidden ones too, going on past errors as autograde does; no kernel,
+  well under a second): alone, it must fail every cell it names. Alone shows whose point it is;
+  real nbgrader shows the point is lost."""
 import pytest
 from mutants import MUTANTS
 from nbgrading import (
@@ -15,6 +21,7 @@ from nbgrading import (
     apply_variant,
     autograde,
     exercises_of,
+    failing_cells,
     graded_assignments,
     make_course,
     solutions_of,
@@ -32,55 +39,61 @@ def test_every_graded_assignment_has_mutants_for_every_exercise():
         assert exercises_of(assignment) <= mutated, f"{assignment}: exercises without a mutant"
 
 
-def variant_rounds(variants) -> list[list]:
-    """Round r holds the r-th variant of each exercise: at most one variant per exercise."""
+def rounds_of(answers) -> list[list]:
+    """Round r holds the r-th answer (variant or mutant) of each exercise: at most one per exercise."""
     rounds: list[list] = []
-    for variant in variants:
-        free = next((r for r in rounds if variant.cell not in {v.cell for v in r}), None)
+    for answer in answers:
+        free = next((r for r in rounds if answer.cell not in {a.cell for a in r}), None)
         if free is None:
             rounds.append(free := [])
-        free.append(variant)
+        free.append(answer)
     return rounds
 
 
-def test_variant_rounds_hold_every_variant_once_and_one_per_exercise():
+def test_rounds_hold_every_answer_once_and_one_per_exercise():
     for assignment in GRADED:
-        rounds = variant_rounds(VARIANTS[assignment])
-        assert sorted(v.name for r in rounds for v in r) == sorted(v.name for v in VARIANTS[assignment])
-        assert all(len({v.cell for v in r}) == len(r) for r in rounds)
+        for answers in VARIANTS[assignment], MUTANTS[assignment]:
+            rounds = rounds_of(answers)
+            assert sorted(a.name for r in rounds for a in r) == sorted(a.name for a in answers)
+            assert all(len({a.cell for a in r}) == len(r) for r in rounds)
+        assert len(rounds) < len(answers)   # the point: fewer kernel starts than wrong answers
 
 
 @pytest.mark.parametrize("assignment", GRADED)
 def test_autograde_blank_solution_variants_and_mutants(assignment, tmp_path):
-    course = make_course(tmp_path, assignment)
     solved = solutions_of(assignment)
+    mutants = MUTANTS[assignment]
+    # alone, in this process: each wrong answer fails every cell it names (whose point it is)
+    for mutant in mutants:
+        failed = failing_cells(assignment, apply_mutant(solved, mutant))
+        passed = [cell for cell in mutant.loses if cell not in failed]
+        assert not passed, f"alone, mutant {mutant.name!r} passes {passed} (it fails {sorted(failed)})"
+
+    course = make_course(tmp_path, assignment)
     submit(course, assignment, "blank", {})
     submit(course, assignment, "solution", solved)
-    mutants = MUTANTS[assignment]
-    for i, mutant in enumerate(mutants):
-        submit(course, assignment, f"mutant{i:02d}", apply_mutant(solved, mutant))
-    rounds = variant_rounds(VARIANTS[assignment])
-    for i, together in enumerate(rounds):
-        fill = solved
-        for variant in together:
-            fill = apply_variant(fill, variant)
-        submit(course, assignment, f"variants{i:02d}", fill)
+    variant_rounds, mutant_rounds = rounds_of(VARIANTS[assignment]), rounds_of(mutants)
+    for prefix, rounds, apply in ("variants", variant_rounds, apply_variant), ("mutants", mutant_rounds, apply_mutant):
+        for i, together in enumerate(rounds):
+            fill = solved
+            for answer in together:
+                fill = apply(fill, answer)
+            submit(course, assignment, f"{prefix}{i:02d}", fill)
 
     scores = autograde(course, assignment)
 
     assert scores["blank"], "no autograded cells found"
     assert sum(s for s, _ in scores["blank"].values()) == 0, scores["blank"]
     assert all(s == m for s, m in scores["solution"].values()), scores["solution"]
-    full = sum(m for _, m in scores["solution"].values())
-    for i, together in enumerate(rounds):
+    for i, together in enumerate(variant_rounds):
         got = scores[f"variants{i:02d}"]
         lost = {cell: s for cell, s in got.items() if s[0] < s[1]}
         assert not lost, f"correct variants {[(v.cell, v.name) for v in together]} lost points: {lost}"
-    for i, mutant in enumerate(mutants):
-        got = scores[f"mutant{i:02d}"]
-        kept = [cell for cell in mutant.loses if got[cell][0] >= got[cell][1]]
-        assert not kept, f"mutant {mutant.name!r} kept full points on {kept}: {got}"
-        assert sum(s for s, _ in got.values()) < full
+    for i, together in enumerate(mutant_rounds):
+        got = scores[f"mutants{i:02d}"]
+        for mutant in together:
+            kept = [cell for cell in mutant.loses if got[cell][0] >= got[cell][1]]
+            assert not kept, f"graded by nbgrader, mutant {mutant.name!r} kept full points on {kept}: {got}"
 
 
 @pytest.mark.parametrize("assignment", GRADED)
