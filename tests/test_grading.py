@@ -37,6 +37,7 @@ def test_every_graded_assignment_has_mutants_for_every_exercise():
     for assignment in GRADED:
         mutated = {m.cell for m in MUTANTS.get(assignment, [])}
         assert exercises_of(assignment) <= mutated, f"{assignment}: exercises without a mutant"
+        assert all(m.loses for m in MUTANTS[assignment]), f"{assignment}: a mutant names no cell it must lose"
 
 
 def rounds_of(answers) -> list[list]:
