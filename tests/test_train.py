@@ -14,13 +14,18 @@ def _toy():
     return nn.Linear(3, 1), data.loader(x, y, batch_size=32)
 
 
-def _step(model, batch, optimizer):
+def _tensor_step(model, batch, optimizer):
+    """One SGD step on the toy regression; the loss stays a tensor (no host sync)."""
     x, y = batch
     optimizer.zero_grad()
     loss = ((model(x).squeeze(1) - y) ** 2).mean()
     loss.backward()
     optimizer.step()
-    return loss.item()
+    return loss
+
+
+def _step(model, batch, optimizer):
+    return _tensor_step(model, batch, optimizer).item()
 
 
 def test_fit_lowers_the_loss_and_keeps_history():
@@ -125,11 +130,7 @@ def test_reading_losses_back_every_few_steps_changes_nothing_but_when():
     same history as reading every step, a NaN still names its own step, and a callback and an
     interrupt see every finished step."""
     def tensor_step(model, batch, optimizer):
-        x, y = batch
-        optimizer.zero_grad()
-        loss = ((model(x).squeeze(1) - y) ** 2).mean()
-        loss.backward()
-        optimizer.step()
+        loss = _tensor_step(model, batch, optimizer)
         return {"loss": loss, "twice": 2 * loss}   # tensors, not floats: no sync in the step
 
     runs = []
