@@ -13,7 +13,7 @@ GRADE_PROFILE ?= quick
 
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: help install lab teach test test-browser release grade feedback grades student-bundle
+.PHONY: help install lab teach test test-browser release grade feedback grades student-bundle release-answers
 
 help: ## this list
 	@echo "Generative models: from autoencoders to StyleGAN (instructors: see README)"
@@ -93,8 +93,18 @@ grade: $(GRADING) ## autograde what was collected in submitted/: sandboxed, in p
 
 # What students get, and nothing else: the released notebooks and an installable course_lib
 # (no solutions/, tests/, quiz answers, grading/). Written to dist/student-bundle/ and a .tar.gz.
-student-bundle: $(STAMP) ## what students get: notebooks + installable course_lib, in dist/
-	$(BIN)/python -m grading bundle dist/student-bundle
+# SELF_STUDY=1: every answer, for learners on their own (a class gets only the released ones).
+student-bundle: $(STAMP) ## what students get: notebooks, course_lib, released answers, in dist/
+	$(BIN)/python -m grading bundle dist/student-bundle $(if $(SELF_STUDY),--self-study)
+
+# `make release-answers 02` (after 02's due date): students get course_answers.a02_... from the next
+# `make student-bundle` on; course.yml records it. `make release-answers` alone lists what is released.
+ifeq (release-answers,$(firstword $(MAKECMDGOALS)))
+  RELEASE_ANSWERS := $(wordlist 2,$(words $(MAKECMDGOALS)),$(MAKECMDGOALS))
+  $(eval $(RELEASE_ANSWERS):;@:)
+endif
+release-answers: $(STAMP) ## after a due date: students get that assignment's answers (make release-answers 02)
+	$(BIN)/python -m grading release-answers $(RELEASE_ANSWERS)
 
 feedback: $(STAMP) ## feedback HTML for every autograded submission
 	@for a in $(ASSIGNMENTS); do \

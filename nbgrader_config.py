@@ -35,6 +35,8 @@ try:
     from grading.steps import SandboxedExecute
 except ImportError:   # a copy of this file without grading/ beside it (e.g. a test's scratch course)
     bwrap_available = None
+    print("nbgrader_config.py: no grading/ beside this file, so autograde runs student code unsandboxed, "
+          "with your rights; copy grading/ and course_answers/ here", file=sys.stderr)
 if bwrap_available and bwrap_available():
     from nbgrader.converters.autograde import Autograde
     from nbgrader.preprocessors import Execute

@@ -1,6 +1,6 @@
-"""course_lib: the code behind the notebooks of "Generative models: from autoencoders to StyleGAN".
+"""course_lib: what students import (data, models, training, plots, checks, metrics they do not write),
+never the answer to a graded exercise: those live in the teacher's ``course_answers``.
 
-Every exercise of a notebook has its reference here (``tests/test_twins.py`` holds them equal).
 Modules, lowest layer first:
 
     config        profile (quick / full), device, seeds, data root
@@ -15,7 +15,7 @@ Modules, lowest layer first:
     assets        shipped checkpoints that rebuild themselves, with their cards
     evaluate      how well codes encode classes and factors (PCA, probes), batched evaluation
     metrics       scores of generated samples: FID, precision / recall, classes, modes, path length
-    applications  anomaly scores, thresholds, imputation, latent ascent (notebook 03)
+    applications  notebook 03's data and models: the Bernoulli floor, masks, transactions, a tabular VAE
     molecules     SMILES / SELFIES sequence VAEs and their scores (notebook 03)
     compare       notebook 06's training and scoring of VAE, DCGAN and VAE-GAN
     plots, widgets, predict, checks, quiz, environment: what notebooks show and how they test

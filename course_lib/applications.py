@@ -1,4 +1,6 @@
-"""What a trained VAE is good for besides pictures (notebook 03).
+"""What a trained VAE is good for besides pictures (notebook 03): the data and models the notebook's
+exercises work on (its anomaly score, threshold, imputation and latent ascent are the learner's, in
+``course_answers.a03_vae_applications``).
 
     anomaly score   s(x) = -ELBO(x) = E_q[-log p(x|z)] + KL(q(z|x) || p(z)), averaged over k draws of z
     its floor       H(x) = sum_j -x_j log x_j - (1 - x_j) log(1 - x_j): the least -log p(x|z) any
@@ -16,51 +18,17 @@ import math
 
 import torch
 from torch import nn
+from torch.distributions import Normal, kl_divergence
 
-from .models.vae import LOG_2PI, kl_divergence, reconstruction_nll, reparameterize
+from .models.vae import LOG_2PI, PRIOR
 
 TRANSACTION_FEATURES = ("log_amount", "hour_sin", "hour_cos", "log_distance_km", "merchant_risk", "tx_last_24h")
-
-
-@torch.no_grad()
-def anomaly_score(model, x, k: int = 8):
-    """-ELBO per example (B,), in nats, averaged over k draws of z: high = unusual."""
-    mu, logvar = model.encode(x)
-    rec = sum(reconstruction_nll(model.decode_logits(reparameterize(mu, logvar)), x) for _ in range(k)) / k
-    return rec + kl_divergence(mu, logvar)
 
 
 def bernoulli_floor(x):
     """H(x) per image (B,), in nats: -log p(x|z) of a decoder that predicts every pixel exactly."""
     x = x.clamp(0, 1)
     return -(torch.xlogy(x, x) + torch.xlogy(1 - x, 1 - x)).flatten(1).sum(dim=1)
-
-
-def threshold_at_fpr(normal_scores, fpr: float) -> float:
-    """The score above which a share ``fpr`` of normal examples lies."""
-    return torch.quantile(normal_scores.double(), 1 - fpr).item()
-
-
-@torch.no_grad()
-def impute(model, x, observed, steps: int = 20):
-    """Fill the pixels where ``observed`` is False; the observed ones are returned unchanged."""
-    x_hat = torch.where(observed, x, torch.full_like(x, 0.5))
-    for _ in range(steps):
-        mu, _ = model.encode(x_hat)
-        x_hat = torch.where(observed, x, model.decode(mu))
-    return x_hat
-
-
-def latent_ascent(z, predictor, lr: float = 0.1, steps: int = 20):
-    """The path (steps + 1, N, d) of gradient ascent on predictor(z).sum(); z itself is unchanged."""
-    z = z.detach().clone().requires_grad_(True)
-    path = [z.detach().clone()]
-    for _ in range(steps):
-        grad, = torch.autograd.grad(predictor(z).sum(), z)
-        with torch.no_grad():
-            z += lr * grad
-        path.append(z.detach().clone())
-    return torch.stack(path)
 
 
 def masks(shape, kind: str, seed: int = 0) -> torch.Tensor:
@@ -118,13 +86,17 @@ class TabularVAE(nn.Module):
         return (0.5 * ((x - self.decoder(z)) / self.log_sigma.exp()).pow(2) + self.log_sigma
                 + 0.5 * LOG_2PI).sum(dim=1)
 
-    def loss(self, x):
+    def posterior(self, x) -> Normal:
         mu, logvar = self.encode(x)
-        rec, kl = self.nll(x, reparameterize(mu, logvar)), kl_divergence(mu, logvar)
+        return Normal(mu, torch.exp(0.5 * logvar), validate_args=False)
+
+    def loss(self, x):
+        q = self.posterior(x)
+        rec, kl = self.nll(x, q.rsample()), kl_divergence(q, PRIOR).sum(dim=1)
         return {"loss": (rec + kl).mean(), "rec": rec.mean(), "kl": kl.mean()}
 
     @torch.no_grad()
     def score(self, x, k: int = 8):
-        """-ELBO per example, as ``anomaly_score`` but with this model's Gaussian likelihood."""
-        mu, logvar = self.encode(x)
-        return sum(self.nll(x, reparameterize(mu, logvar)) for _ in range(k)) / k + kl_divergence(mu, logvar)
+        """-ELBO per example, averaged over k draws of z, with this model's Gaussian likelihood."""
+        q = self.posterior(x)
+        return sum(self.nll(x, q.rsample()) for _ in range(k)) / k + kl_divergence(q, PRIOR).sum(dim=1)

@@ -15,12 +15,14 @@ from __future__ import annotations
 import time
 
 import torch
+import torch.nn.functional as F
+from torch.distributions import Normal, kl_divergence
 
 from . import evaluate, metrics
 from .data import loader as make_loader
 from .models import VAE, gan
 from .models.stylegan import slerp
-from .models.vae import kl_divergence, negative_elbo, reconstruction_nll, reparameterize
+from .models.vae import PRIOR, reconstruction_nll
 from .train import fit, linear_decay, minimize
 
 Z_DIM = 64          # the DCGAN's noise size, as in notebook 05
@@ -32,22 +34,23 @@ def n_parameters(*modules) -> int:
     return sum(p.numel() for m in modules for p in m.parameters())
 
 
-def train_vae(x, epochs: int, seed: int = 0, device=None, desc: str = "VAE"):
+def train_vae(x, epochs: int, loss, seed: int = 0, device=None, desc: str = "VAE"):
     """Notebook 02's conv VAE and recipe (Bernoulli likelihood, beta = 1, batches of 64, Adam 2e-3
-    falling linearly to 0). Returns (vae, {"cpu_s", "wall_s", "params"})."""
+    falling linearly to 0), trained on ``loss(model, x)``: notebook 02's ``negative_elbo``.
+    Returns (vae, {"cpu_s", "wall_s", "params"})."""
     torch.manual_seed(seed)
     vae = VAE(latent_dim=LATENT).to(device or "cpu")
     cpu = time.process_time()
-    step = minimize(lambda m, batch: negative_elbo(m, batch[0]))
+    step = minimize(lambda m, batch: loss(m, batch[0]))
     loader, opt = make_loader(x, batch_size=VAE_BATCH, seed=seed), torch.optim.Adam(vae.parameters(), lr=VAE_LR)
     history = fit(vae, loader, step, opt, epochs=epochs, schedule=linear_decay(opt, epochs * len(loader)), desc=desc)
     return vae, {"cpu_s": time.process_time() - cpu, "wall_s": history.seconds, "params": n_parameters(vae),
                  "sampler_params": n_parameters(vae.expand, vae.generate)}
 
 
-def train_dcgan(x, epochs: int, seed: int = 0, device=None, desc: str = "DCGAN"):
-    """Notebook 05's DCGAN (same networks, N(0, 0.02) init, Adam 2e-4 with beta1 = 0.5, the
-    non-saturating loss; real images scaled to tanh's range as 2x - 1).
+def train_dcgan(x, epochs: int, step, seed: int = 0, device=None, desc: str = "DCGAN"):
+    """Notebook 05's DCGAN (same networks, N(0, 0.02) init, Adam 2e-4 with beta1 = 0.5) trained with
+    ``step``, notebook 04's ``gan_step`` (the non-saturating loss); real images scaled to tanh's range as 2x - 1.
     Returns (G, {"cpu_s", "wall_s", "params"}); ``params`` counts G and D (both are trained)."""
     torch.manual_seed(seed)
     G, D = gan.DCGenerator(Z_DIM).to(device or "cpu"), gan.DCDiscriminator().to(device or "cpu")
@@ -57,7 +60,7 @@ def train_dcgan(x, epochs: int, seed: int = 0, device=None, desc: str = "DCGAN")
             torch.optim.Adam(D.parameters(), 2e-4, betas=(0.5, 0.999)))
     cpu = time.process_time()
     history = fit(G, make_loader(x, batch_size=128, seed=seed),   # the step owns both optimizers
-                  lambda g, batch, _: gan.gan_step(g, D, 2 * batch[0] - 1, *opts, Z_DIM), epochs=epochs, desc=desc)
+                  lambda g, batch, _: step(g, D, 2 * batch[0] - 1, *opts, Z_DIM), epochs=epochs, desc=desc)
     return G, {"cpu_s": time.process_time() - cpu, "wall_s": history.seconds, "params": n_parameters(G, D),
                "sampler_params": n_parameters(G)}
 
@@ -66,20 +69,22 @@ def vaegan_step(vae, D, batch, opt_vae, opt_D, adv_weight: float):
     """A VAE whose decoder must also fool a discriminator on its prior samples:
         D:   min BCE(d(x), 1) + BCE(d(decode(z)), 0),            z ~ N(0, I)
         VAE: min -ELBO + adv_weight * BCE(d(decode(z)), 1)        (non-saturating)
-    Images go to D as 2x - 1, like the DCGAN's. -ELBO sums over 784 pixels (hundreds of
+    Images go to D as 2x - 1, like the DCGAN's; from a logit d, BCE(d, 1) = softplus(-d) and
+    BCE(d, 0) = softplus(d). -ELBO sums over 784 pixels (hundreds of
     nats per image), the adversarial loss is a few nats: ``adv_weight`` (a plain number) sets
     how much the discriminator's gradient counts against the pixels' at the decoder."""
     x = batch[0]
     mu, logvar = vae.encode(x)
-    rec = reconstruction_nll(vae.decode_logits(reparameterize(mu, logvar)), x)
+    q = Normal(mu, torch.exp(0.5 * logvar), validate_args=False)
+    rec = reconstruction_nll(vae.decode_logits(q.rsample()), x)
     fake = vae.decode(torch.randn_like(mu))
     opt_D.zero_grad()
-    d_loss = gan.discriminator_loss(D(2 * x - 1), D(2 * fake.detach() - 1))
+    d_loss = F.softplus(-D(2 * x - 1)).mean() + F.softplus(D(2 * fake.detach() - 1)).mean()
     d_loss.backward()
     opt_D.step()
     opt_vae.zero_grad()
-    elbo = (rec + kl_divergence(mu, logvar)).mean()
-    adv = gan.generator_loss(D(2 * fake - 1))
+    elbo = (rec + kl_divergence(q, PRIOR).sum(dim=1)).mean()
+    adv = F.softplus(-D(2 * fake - 1)).mean()
     (elbo + adv_weight * adv).backward()
     opt_vae.step()
     return {"-elbo": elbo.detach(), "adv": adv.detach(), "d_loss": d_loss.detach()}
@@ -111,9 +116,12 @@ def sample_vae(vae, n: int, seed: int = 0):
 
 @torch.no_grad()
 def sample_dcgan(G, n: int, seed: int = 0):
-    """n DCGAN samples in [0, 1], in eval mode (batch norm's running averages)."""
+    """n DCGAN samples in [0, 1], in eval mode (batch norm's running averages); G's mode is restored."""
     z = torch.randn(n, Z_DIM, generator=torch.Generator().manual_seed(seed))
-    return evaluate.batched(lambda b: gan.generate(G, b), z, device=next(G.parameters()).device)
+    mode = G.training
+    images = evaluate.batched(lambda b: (G.eval()(b) + 1) / 2, z, device=next(G.parameters()).device)
+    G.train(mode)
+    return images
 
 
 def images_per_second(sample, n: int = 1000) -> float:
@@ -125,7 +133,7 @@ def images_per_second(sample, n: int = 1000) -> float:
 
 
 def scores(real_features, images, classifier, fid=metrics.fid_from_features,
-           precision_recall=metrics.precision_recall) -> dict:
+           precision_recall=metrics.manifold_scores) -> dict:
     """One column of the comparison table for ``images`` against real features."""
     fake_features = metrics.features(images, classifier)
     classes = metrics.class_histogram(images, classifier)

@@ -25,17 +25,13 @@ import time
 import torch
 import torch.nn.functional as F
 from torch import nn
+from torch.distributions import Normal, kl_divergence
 
 from . import assets, evaluate
 from .data import loader as make_loader
 from .models import gan
-from .models.vae import kl_divergence, reconstruction_nll, reparameterize
+from .models.vae import PRIOR, reconstruction_nll
 from .train import fit
-
-
-def join(z, labels, sizes, n_classes: int):
-    """(1) + (2): [z, one_hot(labels), sizes] along the feature dimension. ``sizes`` may have 0 columns."""
-    return torch.cat([z, F.one_hot(labels, n_classes).to(z.dtype), sizes.to(z.dtype)], dim=1)
 
 
 def no_sizes(labels) -> torch.Tensor:
@@ -49,10 +45,10 @@ def n_parameters(*modules) -> int:
 
 class CondVAE(nn.Module):
     """(3): an MLP VAE (784 -> hidden -> code -> hidden -> 784) with the request joined (``join``, 2)
-    to the image at the encoder's input and to the code at the decoder's input. ``join`` can
-    be replaced by the learner's."""
+    to the image at the encoder's input and to the code at the decoder's input: the learner's ``join``
+    (notebook 08's exercise) where given, else the request written out here."""
 
-    def __init__(self, n_classes: int, n_sizes: int, latent_dim: int = 8, hidden: int = 512, join=join):
+    def __init__(self, n_classes: int, n_sizes: int, latent_dim: int = 8, hidden: int = 512, join=None):
         super().__init__()
         self.n_classes, self.n_sizes, self.latent_dim, self.join = n_classes, n_sizes, latent_dim, join
         n_c = n_classes + n_sizes
@@ -61,11 +57,17 @@ class CondVAE(nn.Module):
         self.expand = nn.Sequential(nn.Linear(latent_dim + n_c, hidden), nn.ReLU())
         self.generate = nn.Sequential(nn.Linear(hidden, 784), nn.Unflatten(1, (1, 28, 28)))
 
+    def _joined(self, h, labels, sizes):
+        if self.join:
+            return self.join(h, labels, sizes, self.n_classes)
+        request = (F.one_hot(labels, self.n_classes), sizes)   # (1): c = [one_hot(y), s]
+        return torch.cat((h, *(part.to(h.dtype) for part in request)), 1)
+
     def encode(self, x, labels, sizes):
-        return self.to_stats(self.join(self.features(x), labels, sizes, self.n_classes)).chunk(2, dim=1)
+        return self.to_stats(self._joined(self.features(x), labels, sizes)).chunk(2, dim=1)
 
     def decode_logits(self, z, labels, sizes):
-        return self.generate(self.expand(self.join(z, labels, sizes, self.n_classes)))
+        return self.generate(self.expand(self._joined(z, labels, sizes)))
 
     def decode(self, z, labels, sizes):
         return torch.sigmoid(self.decode_logits(z, labels, sizes))
@@ -73,8 +75,9 @@ class CondVAE(nn.Module):
     def loss(self, x, labels, sizes) -> dict:
         """(3), averaged over the batch."""
         mu, logvar = self.encode(x, labels, sizes)
-        rec = reconstruction_nll(self.decode_logits(reparameterize(mu, logvar), labels, sizes), x)
-        kl = kl_divergence(mu, logvar)
+        q = Normal(mu, torch.exp(0.5 * logvar), validate_args=False)
+        rec = reconstruction_nll(self.decode_logits(q.rsample(), labels, sizes), x)
+        kl = kl_divergence(q, PRIOR).sum(dim=1)
         return {"loss": (rec + kl).mean(), "rec": rec.mean(), "kl": kl.mean()}
 
     @torch.no_grad()
@@ -85,7 +88,7 @@ class CondVAE(nn.Module):
         return self.decode(z, labels, sizes)
 
 
-def train_cvae(x, labels, sizes, epochs: int, n_classes: int, seed: int = 0, join=join, latent_dim: int = 4,
+def train_cvae(x, labels, sizes, epochs: int, n_classes: int, seed: int = 0, join=None, latent_dim: int = 4,
                desc: str = "cVAE"):
     """Adam 1e-3, batch 128, beta = 1. Returns (model, {"cpu_s", "params"})."""
     torch.manual_seed(seed)
@@ -107,26 +110,24 @@ def train_cvae(x, labels, sizes, epochs: int, n_classes: int, seed: int = 0, joi
 class CondGenerator(nn.Module):
     """Notebook 05's DCGAN generator with the label joined (2) to the noise: [z, one_hot(y)] -> image in (-1, 1)."""
 
-    def __init__(self, n_classes: int = 10, z_dim: int = 64, channels: int = 32, join=join):
+    def __init__(self, n_classes: int = 10, z_dim: int = 64, channels: int = 32, join=None):
         super().__init__()
         self.n_classes, self.z_dim, self.join = n_classes, z_dim, join
         self.config = {"n_classes": n_classes, "z_dim": z_dim, "channels": channels}   # rebuilds it (assets)
         self.net = gan.DCGenerator(z_dim + n_classes, channels).net   # 05's layers, on [z, one_hot(y)]
 
     def forward(self, z, labels):
-        return self.net(self.join(z, labels, no_sizes(labels), self.n_classes))
-
-
-def projection(features, labels, psi, embed):
-    """(4): psi(phi) + <embed(y), phi>, one logit per image, shape (N,)."""
-    return psi(features).squeeze(1) + (embed(labels) * features).sum(dim=1)
+        if self.join:
+            return self.net(self.join(z, labels, no_sizes(labels), self.n_classes))
+        return self.net(torch.cat((z, F.one_hot(labels, self.n_classes).to(z.dtype)), 1))   # (2), no sizes
 
 
 class ProjectionDiscriminator(nn.Module):
     """Notebook 05's DCGAN discriminator as phi(x) (spectral norm on every layer, as Miyato &
-    Koyama do, instead of batch norm), then the projection head (4). ``head`` can be replaced."""
+    Koyama do, instead of batch norm), then the projection head (4): the learner's ``head`` (notebook 08's
+    exercise) where given, else written out here."""
 
-    def __init__(self, n_classes: int = 10, channels: int = 32, width: int = 128, head=projection):
+    def __init__(self, n_classes: int = 10, channels: int = 32, width: int = 128, head=None):
         super().__init__()
         c, sn = channels, nn.utils.parametrizations.spectral_norm
         self.phi = nn.Sequential(sn(nn.Conv2d(1, c, 4, 2, 1)), nn.LeakyReLU(0.2),            # 28 -> 14
@@ -137,17 +138,22 @@ class ProjectionDiscriminator(nn.Module):
         self.head = head
 
     def forward(self, x, labels):
-        return self.head(self.phi(x), labels, self.psi, self.embed)
+        phi = self.phi(x)
+        if self.head:
+            return self.head(phi, labels, self.psi, self.embed)
+        realism, agreement = self.psi(phi)[:, 0], torch.einsum("nf,nf->n", self.embed(labels), phi)   # (4)
+        return realism + agreement
 
 
-def cgan_step(G, D, real, labels, opt_G, opt_D) -> dict:
-    """(5), one alternating update. The fakes are drawn *for the real batch's labels*, so D sees
-    each class as often in both halves, and judged with the labels they were drawn for."""
+def cgan_step(G, D, real, labels, opt_G, opt_D, step) -> dict:
+    """(5), one alternating update by ``step``, notebook 04's ``gan_step``, with the labels given. The fakes
+    are drawn *for the real batch's labels*, so D sees each class as often in both halves, and judged
+    with the labels they were drawn for."""
     z = torch.randn(len(real), G.z_dim, device=real.device)
-    return gan.gan_step(G, lambda x: D(x, labels), real, opt_G, opt_D, fake=G(z, labels))   # 04's step, labels given
+    return step(G, lambda x: D(x, labels), real, opt_G, opt_D, fake=G(z, labels))
 
 
-def make_cgan(seed: int = 0, join=join, head=projection):
+def make_cgan(seed: int = 0, join=None, head=None):
     """G, D and their optimisers with DCGAN's settings: N(0, 0.02) init for G (D keeps PyTorch's
     init under spectral norm), Adam 2e-4 with beta1 = 0.5 (Radford et al. 2016)."""
     torch.manual_seed(seed)
@@ -158,15 +164,15 @@ def make_cgan(seed: int = 0, join=join, head=projection):
     return G, D, opts
 
 
-def train_cgan(x, labels, epochs: int, seed: int = 0, join=join, head=projection, desc: str = "cGAN", models=None,
+def train_cgan(x, labels, epochs: int, step, seed: int = 0, join=None, head=None, desc: str = "cGAN", models=None,
                callback=None):
-    """Batches of 64; real images scaled to tanh's range as 2x - 1. ``models`` continues
+    """``step``: notebook 04's ``gan_step``. Batches of 64; real images scaled to tanh's range as 2x - 1. ``models`` continues
     (G, D, opts) from ``make_cgan``; ``callback(history)`` runs after each epoch (``fit``).
     Returns (G, D, opts, {"cpu_s", "params"})."""
     G, D, opts = models or make_cgan(seed, join, head)
     cpu = time.process_time()
     fit(G, make_loader(x, labels, batch_size=64, seed=seed),   # the step owns both optimizers
-        lambda g, batch, _: cgan_step(g, D, 2 * batch[0] - 1, batch[1], *opts), epochs=epochs, desc=desc, callback=callback)
+        lambda g, batch, _: cgan_step(g, D, 2 * batch[0] - 1, batch[1], *opts, step), epochs=epochs, desc=desc, callback=callback)
     return G, D, opts, {"cpu_s": time.process_time() - cpu, "params": n_parameters(G, D)}
 
 

@@ -11,7 +11,7 @@ from . import config
 REQUIRED = {
     "torch": ("torch", "2.2"), "torchvision": ("torchvision", "0.17"), "numpy": ("numpy", "1.24"),
     "matplotlib": ("matplotlib", "3.7"), "tqdm": ("tqdm", "4.66"), "sklearn": ("scikit-learn", "1.3"),
-    "torchmetrics": ("torchmetrics", "1.3"), "ipywidgets": ("ipywidgets", "8.1"),
+    "torchmetrics": ("torchmetrics", "1.3"), "prdc": ("prdc", "0.2"), "ipywidgets": ("ipywidgets", "8.1"),
     "nbgrader": ("nbgrader", "0.9.6"), "yaml": ("pyyaml", "6.0"),
 }
 

@@ -88,17 +88,19 @@ def fid(real: torch.Tensor, fake: torch.Tensor, classifier: Classifier | None = 
                              features(_check_images(fake, "fake"), classifier, batch_size))
 
 
-def precision_recall(real_features: torch.Tensor, fake_features: torch.Tensor, k: int = 3) -> dict:
-    """Improved precision and recall: a point is inside a set's manifold when it lies within
-    the distance from some member of the set to that member's k-th nearest neighbour."""
-    def radii(x):
-        return torch.cdist(x, x).kthvalue(k + 1, dim=1).values  # k+1: the point itself is at 0
+def manifold_scores(real_features: torch.Tensor, fake_features: torch.Tensor, k: int = 3) -> dict:
+    """Improved precision and recall (Kynkaanniemi et al. 2019), computed by ``prdc`` (Naeem et al.'s
+    package): the share of fakes inside the real manifold and of reals inside the fake one, a point
+    being inside when it lies within some member's distance to that member's k-th nearest neighbour.
+    Notebook 06's exercise writes the same measure; this is the one notebooks 05, 07 and 08 use."""
+    import contextlib
+    import io
 
-    def inside(points, ref):
-        return (torch.cdist(points, ref) <= radii(ref)[None, :]).any(dim=1).float().mean().item()
+    from prdc import compute_prdc  # here: it imports scikit-learn
 
-    real, fake = real_features.double(), fake_features.double()
-    return {"precision": inside(fake, real), "recall": inside(real, fake)}
+    with contextlib.redirect_stdout(io.StringIO()):   # prdc prints the set sizes
+        out = compute_prdc(real_features.double().cpu().numpy(), fake_features.double().cpu().numpy(), k)
+    return {"precision": float(out["precision"]), "recall": float(out["recall"])}
 
 
 @torch.no_grad()
@@ -114,7 +116,7 @@ def report(real: torch.Tensor, fake: torch.Tensor, classifier: Classifier | None
     """FID, precision, recall and the class histogram of ``fake`` against ``real``."""
     classifier = classifier or load_classifier()
     real_f, fake_f = features(real, classifier), features(fake, classifier)
-    return {"fid": fid_from_features(real_f, fake_f), **precision_recall(real_f, fake_f, k),
+    return {"fid": fid_from_features(real_f, fake_f), **manifold_scores(real_f, fake_f, k),
             "classes": class_histogram(fake, classifier).tolist()}
 
 

@@ -22,9 +22,10 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 from torch import nn
+from torch.distributions import Normal, kl_divergence
 
 from . import assets
-from .models.vae import kl_divergence, reparameterize
+from .models.vae import PRIOR
 
 PAD, BOS, EOS = "<pad>", "<bos>", "<eos>"
 PAD_ID, BOS_ID, EOS_ID = 0, 1, 2   # their indices: every Vocab lists them first, in this order
@@ -171,10 +172,11 @@ def seq_negative_elbo(model: SeqVAE, ids, beta: float = 1.0, head=None, targets=
     properties from a *sampled* z arranges the latent space so that they change smoothly in it.
     """
     mu, logvar = model.encode(ids)
-    z = reparameterize(mu, logvar)
+    q = Normal(mu, torch.exp(0.5 * logvar), validate_args=False)
+    z = q.rsample()
     logits = model.decode_logits(z, ids)
     rec = F.cross_entropy(logits.transpose(1, 2), ids[:, 1:], ignore_index=PAD_ID, reduction="none").sum(dim=1)
-    kl = kl_divergence(mu, logvar)
+    kl = kl_divergence(q, PRIOR).sum(dim=1)
     out = {"loss": (rec + beta * kl).mean(), "rec": rec.mean(), "kl": kl.mean()}
     if head is not None:
         out["prop"] = (head(z) - targets).pow(2).sum(dim=1).mean()

@@ -7,8 +7,10 @@
   text, used where widgets are not available.
 * Classroom: ``build_assignment()`` writes the nbgrader source notebook
   ``solutions/09_quiz/09_quiz.ipynb``: multiple-choice answers are autograded by hidden
-  tests, short answers and essays are manually graded cells that carry their rubric. Its
-  options are shuffled per question (seeded) so that the key letters are balanced.
+  tests, short answers and essays are manually graded cells that carry their rubric.
+
+Both pools' options are shuffled per question (seeded, ``balanced``) so that the key letters
+are balanced.
 
 Students receive ``student_bank()`` (written into the student bundle), never ``quiz/``: the
 graded questions' answers, short-answer model answers and essay rubrics stay with the teacher.
@@ -74,18 +76,23 @@ def validate(bank: dict) -> list[str]:
     return problems
 
 
-def self_study(bank: dict) -> list[dict]:
-    """The multiple-choice questions students may see with their answers (``pool: self``)."""
-    return [q for q in bank["multiple_choice"] if q.get("pool") == "self"]
+def self_study(bank: dict, seed: int = SEED) -> list[dict]:
+    """The multiple-choice questions students may see with their answers (``pool: self``),
+    options shuffled as in the graded quiz (``balanced``)."""
+    return balanced([q for q in bank["multiple_choice"] if q.get("pool") == "self"], seed)
 
 
 def graded(bank: dict, seed: int = SEED) -> list[dict]:
-    """The graded quiz's questions, options shuffled so each letter is the key about equally
-    often: the key letters are dealt round-robin in a seeded order, the other options are
-    shuffled per question (seeded by its id), and ``why_not`` follows its options."""
+    """The graded quiz's questions, options shuffled (``balanced``)."""
+    return balanced([q for q in bank["multiple_choice"] if q.get("pool") != "self"], seed)
+
+
+def balanced(questions: list[dict], seed: int = SEED) -> list[dict]:
+    """``questions`` with options shuffled so each letter is the key about equally often: the
+    key letters are dealt round-robin in a seeded order, the other options are shuffled per
+    question (seeded by its id), and ``why_not`` follows its options."""
     import random
 
-    questions = [q for q in bank["multiple_choice"] if q.get("pool") != "self"]
     deal = random.Random(seed)
     keys = []
     while len(keys) < len(questions):
@@ -107,8 +114,8 @@ def student_bank(bank: dict | None = None) -> dict:
     """What a student's install of course_lib carries: the self-study questions (``pool: self``;
     today no short answer is, since all ten are graded in 09), the glossary and the essay
     prompts (no rubrics); no graded question, answer or model answer."""
-    bank = bank or load()
-    return {"multiple_choice": self_study(bank),
+    bank = bank or load()   # the self-study questions as in the bank: self_study() shuffles them when shown
+    return {"multiple_choice": [q for q in bank["multiple_choice"] if q.get("pool") == "self"],
             "short_answer": [q for q in bank["short_answer"] if q.get("pool") == "self"],
             "essays": [{k: e[k] for k in ("id", "title", "prompt", "notebooks", "points") if k in e}
                        for e in bank["essays"]],
@@ -119,11 +126,11 @@ def _options(q) -> str:
     return "\n".join(f"{k}) {v}" for k, v in q["options"].items())
 
 
-def text(bank: dict | None = None, answers: bool = False) -> str:
+def text(bank: dict | None = None, answers: bool = False, topics=None) -> str:
     """The self-study quiz as plain text; with ``answers=True`` also the answers and explanations."""
     bank = student_bank(bank or load())
     lines = ["MULTIPLE CHOICE"]
-    for i, q in enumerate(bank["multiple_choice"], 1):
+    for i, q in enumerate([q for q in self_study(bank) if topics is None or q["topic"] in topics], 1):
         lines += [f"\n{i}. [{TOPICS[q['topic']]}] {q['prompt']}", _options(q)]
         if answers:
             lines.append(f"Answer: {q['answer']}) {q['explanation']}")
@@ -155,9 +162,9 @@ def interactive(topics=None, bank: dict | None = None, display_it: bool = True):
     try:
         import ipywidgets as w
     except ImportError:
-        print(text({**bank, "multiple_choice": pick(bank["multiple_choice"])}))
+        print(text(bank, topics=topics))
         return None
-    questions = pick(bank["multiple_choice"])
+    questions = pick(self_study(bank))
     score = _Score(w.HTML(), len(questions))
     boxes = []
     for i, q in enumerate(questions, 1):

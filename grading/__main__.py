@@ -1,8 +1,11 @@
 """python -m grading autograde <assignment> [<assignment> ...] [options]   (run from the course folder)
-   python -m grading bundle <folder>   (what students get)
+   python -m grading bundle <folder> [--self-study]   (what students get)
+   python -m grading release-answers [NN ...]   (students now get these assignments' answers)
 
-Exit status 0 when every submission was graded (a crashed or flagged submission is graded: it
-is listed in the report), 1 when some could not be graded: each is listed with its reason."""
+Exit status 0 when every submission has a recorded outcome (a crashed, flagged or unreadable
+one is recorded, with the reason, and listed in the report), 1 when the run itself could not
+grade some (a lost worker, an assignment it could not open): each is listed with its reason;
+2 without bubblewrap."""
 import argparse
 import sys
 from pathlib import Path
@@ -23,12 +26,26 @@ def main(argv=None) -> int:
     grade.add_argument("--output-bytes", type=int, default=Limits.output_bytes, help="output kept per cell")
     grade.add_argument("--all-cells", action="store_true", help="run every cell, not only what grades depend on")
     grade.add_argument("--student", action="append", help="grade only these students (repeatable)")
-    bundle = sub.add_parser("bundle", help="write what students get (notebooks, course_lib) to a folder")
+    bundle = sub.add_parser("bundle", help="write what students get (notebooks, course_lib, released answers)")
     bundle.add_argument("folder")
+    bundle.add_argument("--self-study", action="store_true", help="every answer, for learners on their own")
+    release = sub.add_parser("release-answers", help="students get these assignments' answers from now on "
+                                                     "(course.yml); without one, list what is released")
+    release.add_argument("assignments", nargs="*", help="e.g. 02 or 02_variational_autoencoders")
     args = parser.parse_args(argv)
     if args.command == "bundle":
-        from .bundle import build
-        print(f"student bundle: {build(args.folder)}")
+        from .bundle import build, released
+        print(f"student bundle: {build(args.folder, self_study=args.self_study)}")
+        print(f"answers in it: {'all (self-study)' if args.self_study else ', '.join(released()) or 'none released yet'}")
+        return 0
+    if args.command == "release-answers":
+        from .bundle import release_answers, released
+        try:
+            done = release_answers(args.assignments) if args.assignments else released()
+        except ValueError as error:
+            print(f"release-answers: {error}", file=sys.stderr)
+            return 2
+        print(f"answers released (course.yml): {', '.join(done) or 'none'}; `make student-bundle` hands them out")
         return 0
     if not bwrap_available():
         print("grading: bubblewrap (bwrap) is missing: install it (Debian/Ubuntu: apt-get install bubblewrap). "

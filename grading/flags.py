@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import ast
 
-PROTECTED = {"course_lib", "torch", "numpy", "builtins", "IPython", "ipykernel", "nbgrader", "sys",
-             "matplotlib", "sklearn", "torchvision", "unittest", "importlib"}
+PROTECTED = {"course_lib", "course_answers", "torch", "numpy", "builtins", "IPython", "ipykernel", "nbgrader", "sys",
+             "matplotlib", "sklearn", "torchvision", "unittest", "importlib", "__main__"}
 DANGEROUS_MODULES = {"subprocess": "starts processes", "multiprocessing": "starts processes",
                      "socket": "opens network connections", "ctypes": "patches memory",
                      "sqlite3": "opens databases", "shutil": "copies or deletes files",
@@ -23,6 +23,11 @@ HOOKS = {"get_ipython", "__builtins__", "input_transformers_cleanup", "input_tra
 DYNAMIC = {"exec", "eval", "compile", "__import__", "setattr", "delattr", "globals", "vars", "breakpoint"}
 LIARS = {"__torch_function__", "__torch_dispatch__", "__eq__", "__ne__", "__bool__", "__lt__", "__le__", "__gt__",
          "__ge__", "__abs__", "__sub__", "__array__", "__float__"}
+# What a library the course relies on computes for an exercise: notebooks 05, 07 and 08 need FID and
+# precision / recall before notebook 06 asks the learner to write them, so the course's metrics use
+# torchmetrics and prdc. Calling them in the exercise is using a reference implementation.
+EQUIVALENTS = {"frechet_distance": {"fid_from_features", "fid", "FrechetInceptionDistance", "frechet_distance"},
+               "precision_recall": {"manifold_scores", "compute_prdc", "report"}}
 PATH_WORDS = ("../", "..\\", "solutions", "source/", "gradebook", "submitted", "autograded", "/work", "/home", "/root")
 
 
@@ -43,31 +48,84 @@ def _root(node):
     return node
 
 
+def _imports(node) -> list[tuple[str, str]]:
+    """(name, what it is bound to) for an import statement: ``from torch import nn as n`` binds
+    n to torch.nn, ``import torch.nn`` binds torch to torch."""
+    if isinstance(node, ast.Import):
+        return [(a.asname, a.name) if a.asname else (a.name.split(".")[0],) * 2 for a in node.names]
+    if isinstance(node, ast.ImportFrom):
+        return [(a.asname or a.name, f"{'.' * node.level}{node.module or ''}.{a.name}") for a in node.names
+                if a.name != "*"]
+    return []
+
+
+def imported(sources, modules=None) -> dict[str, str]:
+    """name -> what it is bound to, for every import in ``sources`` (only of ``modules``, top-level
+    names, if given)."""
+    names = {}
+    for source in sources:
+        tree = _parse(source)
+        for node in ast.walk(tree) if tree else ():
+            names |= {name: to for name, to in _imports(node) if modules is None or to.split(".")[0] in modules}
+    return names
+
+
+def names_read(sources) -> set[str]:
+    """Every plain name that ``sources`` read (``check_close`` in ``check_close(...)``, ``torch`` in ``torch.ones``)."""
+    return {node.id for source in sources for tree in [_parse(source)] if tree
+            for node in ast.walk(tree) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)}
+
+
 def aliases(sources) -> dict[str, str]:
     """name -> module, for every import of a protected module in the notebook (setup cells
     import ``torch``, ``course_lib.checks`` ...), plus the usual names."""
     names = {m: m for m in PROTECTED} | {"np": "numpy", "plt": "matplotlib", "nn": "torch", "F": "torch"}
-    for source in sources:
-        tree = _parse(source)
-        for node in ast.walk(tree) if tree else ():
-            if isinstance(node, ast.Import):
-                for a in node.names:
-                    if a.name.split(".")[0] in PROTECTED:
-                        names[a.asname or a.name.split(".")[0]] = a.name
-            elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in PROTECTED:
-                for a in node.names:
-                    names[a.asname or a.name] = f"{node.module}.{a.name}"
-    return names
+    return names | imported(sources, PROTECTED)
 
 
-def scan(source: str, known: dict[str, str], reference_names: set[str] = frozenset()) -> list[str]:
+def rebound(tree, used: dict[str, str]) -> list[str]:
+    """Names of ``used`` (name -> what the teacher's import bound it to) that the code binds in
+    the notebook's namespace to anything else: at its top level (assignment, ``def``, ``class``,
+    ``for``, ``with``, ``:=``, ``del``, ``except ... as``, an import of something else), or in a
+    function that declares the name ``global``."""
+    scopes = [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda,
+                                                            ast.ClassDef))]
+    local = {id(n) for f in scopes for part in (f.body if isinstance(f.body, list) else [f.body])
+             for n in ast.walk(part)}
+    local |= {id(n) for c in ast.walk(tree) if isinstance(c, ast.comprehension) for n in ast.walk(c.target)}
+    declared = {name for n in ast.walk(tree) if isinstance(n, ast.Global) for name in n.names}
+    found = []
+    for node in ast.walk(tree):
+        bound = _imports(node)
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            bound = [(node.id, None)]
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.ExceptHandler,
+                               ast.MatchAs, ast.MatchStar)) and node.name:
+            bound = [(node.name, None)]
+        elif isinstance(node, ast.MatchMapping) and node.rest:
+            bound = [(node.rest, None)]
+        found += [name for name, to in bound if name in used and to != used[name]
+                  and (id(node) not in local or name in declared)]
+    return found
+
+
+def scan(source: str, known: dict[str, str], reference_names: set[str] = frozenset(),
+         used: dict[str, str] | None = None) -> list[str]:
     """Reasons to flag one cell of student code (empty: nothing found). ``known``: from
     ``aliases``; ``reference_names``: what this exercise asks the student to write (the names
-    its solution defines), so using course_lib's copy of it is flagged."""
+    its solution defines), so using course_lib's copy of it is flagged; ``used``: the names the
+    tests call (from ``imported``), so a stand-in for one is flagged."""
     tree = _parse(source)
     if tree is None:
         return []
-    found = []
+    found = [f"rebinds {name}, which the tests use" for name in rebound(tree, used or {})]
+    library = set().union(*(EQUIVALENTS.get(name, set()) for name in reference_names))
+    for node in ast.walk(tree):
+        name = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else None
+        if isinstance(node, ast.alias):
+            name = node.name.split(".")[-1]
+        if name in library and not (isinstance(node, ast.Name) and name in reference_names):
+            found.append(f"uses {name}, a library's implementation (the reference implementation of this exercise)")
     for node in ast.walk(tree):
         targets = []
         if isinstance(node, (ast.Assign, ast.Delete)):
@@ -97,14 +155,14 @@ def scan(source: str, known: dict[str, str], reference_names: set[str] = frozens
             for m in modules:
                 if m.split(".")[0] in DANGEROUS_MODULES:
                     found.append(f"imports {m} ({DANGEROUS_MODULES[m.split('.')[0]]})")
-            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("course_lib"):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(("course_lib", "course_answers")):
                 found += [f"imports {node.module}.{a.name}, the reference implementation of this exercise"
                           for a in node.names if a.name in reference_names]
             if isinstance(node, ast.ImportFrom) and node.module == "unittest" or "mock" in modules:
                 found.append("imports mock")
         if isinstance(node, ast.Attribute) and node.attr in reference_names:
             root = _root(node)
-            if isinstance(root, ast.Name) and known.get(root.id, "").startswith("course_lib"):
+            if isinstance(root, ast.Name) and known.get(root.id, "").startswith(("course_lib", "course_answers")):
                 found.append(f"uses {ast.unparse(node)}, the reference implementation of this exercise")
         if isinstance(node, ast.Attribute) and isinstance(_root(node), ast.Name) and \
                 _root(node).id == "os" and node.attr in OS_CALLS:

@@ -1,11 +1,13 @@
 """Grade one assignment for a whole class: sanitize (trusted, serial), execute every
 submission in its own sandbox (untrusted, in parallel on Dask), record with nbgrader
-(trusted, serial). One bad submission never stops the run; the report lists every problem."""
+(trusted, serial). One bad submission never stops the run: one nbgrader cannot read is recorded
+as 0 with the reason; the report lists every problem."""
 from __future__ import annotations
 
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import sqlite3
 import tempfile
@@ -27,7 +29,7 @@ NBGRADER_RECORD = ["IgnorePattern", "LimitOutput", "SaveAutoGrades", "AssignLate
 class Submission:
     student: str
     notebook: str = ""
-    status: str = "pending"          # ok | died | timeout | error | failed (not graded)
+    status: str = "pending"          # ok | died | timeout | error | recorded as 0 | failed (not graded)
     reason: str = ""
     seconds: float = 0.0
     score: float = 0.0
@@ -38,8 +40,12 @@ class Submission:
     repairs: list = field(default_factory=list)
 
 
-def _api(root: Path, preprocessors: dict):
-    """nbgrader's own API on the course's nbgrader_config.py, with our preprocessors."""
+ZERO = "recorded as 0"   # nbgrader could not sanitize or record the student's files: the release was, in their place
+
+
+def _api(root: Path, preprocessors: dict, submitted: Path | None = None):
+    """nbgrader's own API on the course's nbgrader_config.py, with our preprocessors (and the
+    submissions read from ``submitted`` instead of the course's submitted/)."""
     from nbgrader import preprocessors as pp
     from nbgrader.apps.api import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
@@ -51,6 +57,8 @@ def _api(root: Path, preprocessors: dict):
     config.Autograde.autograde_preprocessors = preprocessors.get("record", [])
     config.RepairCells.release_dir = str(root / config.CourseDirectory.release_directory)
     config.LoadSandboxOutputs.results_dir = preprocessors.get("results", "")
+    if submitted:
+        config.CourseDirectory.submitted_directory = str(submitted)
     coursedir = CourseDirectory(config=config, root=str(root))
     return NbGraderAPI(coursedir=coursedir, config=config), coursedir
 
@@ -95,8 +103,15 @@ def _assignment_files(folder: Path, handed_in: Path) -> dict[str, bytes]:
 def _scan(nb, source_nb, release) -> dict[str, list[str]]:
     """Flags: using the reference implementation flags that exercise (solution grade_id);
     anything else (patching, processes, paths), in any code the student wrote or changed, flags
-    the whole notebook: a patch in one cell can make every later test pass."""
+    the whole notebook: a patch in one cell can make every later test pass. So does a stand-in
+    for a name the tests call: one imported by a setup cell, or from a protected module by any
+    cell the teacher wrote."""
     known = flagging.aliases(c.source for c in nb.cells if c.cell_type == "code")
+    teachers = [c for c in source_nb.cells if c.cell_type == "code" and not c.metadata.get("nbgrader", {}).get("solution")]
+    used = flagging.imported((c.source for c in teachers), flagging.PROTECTED) | flagging.imported(
+        c.source for c in teachers if "setup" in c.metadata.get("tags", []))
+    tests_read = flagging.names_read(c.source for c in teachers if c.metadata.get("nbgrader", {}).get("grade"))
+    used = {name: module for name, module in used.items() if name in tests_read}   # `data = ...` stays the student's
     original = {c.get("id"): c.source for c in release.cells}
     refs = {c.metadata["nbgrader"]["grade_id"]: flagging.defined_names(c.source) for c in source_nb.cells
             if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("solution")}
@@ -111,7 +126,7 @@ def _scan(nb, source_nb, release) -> dict[str, list[str]]:
             continue
         else:
             key, names = "notebook", set().union(*refs.values()) if refs else set()
-        for reason in flagging.scan(cell.source, known, names):
+        for reason in flagging.scan(cell.source, known, names, used):
             # using the reference answers one exercise; patching the judge can pass any test
             found.setdefault(key if "reference implementation" in reason else "notebook", []).append(reason)
     return found
@@ -170,30 +185,33 @@ def autograde(root: Path | str, assignment: str, limits: Limits | None = None, w
         ensure_in_gradebook(root, assignment, coursedir)
         source_dir = root / coursedir.source_directory / assignment
         release_dir = root / coursedir.release_directory / assignment
-        tasks = []
+        tasks, unreadable = [], {}   # unreadable: student -> why their files cannot be graded
         for student in submitted:
             outcome = api.autograde(assignment, student, force=True, create=True)
             folder = root / coursedir.autograded_directory / student / assignment
-            names = sorted(p.stem for p in (root / coursedir.submitted_directory / student / assignment).glob("*.ipynb")
-                           if (release_dir / p.name).exists())
+            handed_in = root / coursedir.submitted_directory / student / assignment
             if not outcome["success"]:
-                subs += [Submission(student, n, "failed", f"sanitize: {_last_line(outcome)}") for n in names or ["?"]]
+                unreadable[student] = f"sanitize: {_nbgrader_error(outcome)}"
                 continue
-            for name in names:
-                sub = Submission(student, name, repairs=REPAIRS.get((student, name), []))
-                subs.append(sub)
-                try:
+            mine = []
+            try:
+                for name in sorted(p.stem for p in handed_in.glob("*.ipynb") if (release_dir / p.name).exists()):
+                    sub = Submission(student, name, repairs=REPAIRS.get((student, name), []))
                     nb = nbformat.read(folder / f"{name}.ipynb", as_version=4)
                     release = nbformat.read(release_dir / f"{name}.ipynb", as_version=4)
-                    own = nbformat.read(root / coursedir.submitted_directory / student / assignment / f"{name}.ipynb",
-                                        as_version=4)
+                    own = nbformat.read(handed_in / f"{name}.ipynb", as_version=4)
                     sub.flags = _scan(nb, nbformat.read(source_dir / f"{name}.ipynb", as_version=4), release)
-                    files = _assignment_files(folder, root / coursedir.submitted_directory / student / assignment)
+                    files = _assignment_files(folder, handed_in)
                     cells = _run_cells(nb, release, own, reduced)
-                    tasks.append((sub, nbformat.writes(nb), files, cells,
-                                  {c.get("id"): c.get("outputs", []) for c in own.cells if c.cell_type == "code"}))
-                except Exception as error:  # noqa: BLE001 -- one student's broken file stops only them
-                    sub.status, sub.reason = "failed", f"prepare: {type(error).__name__}: {error}"
+                    mine.append((sub, nbformat.writes(nb), files, cells,
+                                 {c.get("id"): c.get("outputs", []) for c in own.cells if c.cell_type == "code"}))
+            except Exception as error:  # noqa: BLE001 -- one student's broken file stops only them
+                unreadable[student] = f"prepare: {type(error).__name__}: {error}"
+                continue
+            subs += [task[0] for task in mine]
+            tasks += mine
+        subs += [Submission(student, p.stem, ZERO, reason) for student, reason in unreadable.items()
+                 for p in sorted(release_dir.glob("*.ipynb"))]
         log(f"{assignment}: {len(submitted)} submissions sanitized in {time.monotonic() - start:.1f} s")
 
         # Phase 2: every notebook in its own sandbox, in parallel.
@@ -237,11 +255,16 @@ def autograde(root: Path | str, assignment: str, limits: Limits | None = None, w
                   pp.SaveAutoGrades, pp.AssignLatePenalties, pp.CheckCellMetadata]
         api, coursedir = _api(root, {"record": record, "results": str(results)})
         for student in sorted({s.student for s in subs if s.status != "failed"}):
-            outcome = api.autograde(assignment, student, force=True, create=True)
             mine = [s for s in subs if s.student == student]
+            outcome = {"success": False} if student in unreadable else api.autograde(
+                assignment, student, force=True, create=True)
+            if not outcome["success"]:   # the release in their place: every graded cell 0, with the reason
+                for s in mine:
+                    s.status, s.reason = ZERO, unreadable.get(student) or f"record: {_nbgrader_error(outcome)}"
+                outcome = _record_release(root, release_dir, student, mine[0].reason, results, record)
             if not outcome["success"]:
                 for s in mine:
-                    s.status, s.reason = "failed", f"record: {_last_line(outcome)}"
+                    s.status, s.reason = "failed", f"record: {_nbgrader_error(outcome)}"
                 continue
             with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
                 for s in mine:
@@ -251,6 +274,10 @@ def autograde(root: Path | str, assignment: str, limits: Limits | None = None, w
                         subnb = gb.find_submission_notebook(s.notebook, assignment, student)
                         s.tests_gave = subnb.score
                         s.auto_max = sum(g.max_score for g in subnb.grades if g.cell.cell_type == "code")
+                        if s.status == ZERO:   # the reason beside each answer: Formgrader, feedback
+                            for comment in subnb.comments:
+                                comment.auto_comment = f"{ZERO.capitalize()}: {s.reason}."
+                            gb.db.commit()
                         if s.flags:
                             _flag_in_gradebook(gb, s, assignment, nb)
                         s.score, s.max_score = subnb.score, subnb.max_score
@@ -258,15 +285,44 @@ def autograde(root: Path | str, assignment: str, limits: Limits | None = None, w
                         s.status, s.reason = "failed", f"record: {type(error).__name__}: {error}"
     finally:
         shutil.rmtree(results, ignore_errors=True)
+    subs.sort(key=lambda s: (s.student, s.notebook))
     write_report(root, assignment, subs, backup, time.monotonic() - start, limits)
     return subs
 
 
-def _last_line(outcome: dict) -> str:
-    """nbgrader's first specific error (its last lines only say "see above")."""
-    errors = [line[8:] for line in (outcome.get("log") or "").splitlines() if line.startswith("[ERROR] ")]
+def _record_release(root: Path, release_dir: Path, student: str, reason: str, results: Path, record) -> dict:
+    """Record the release (blank) in place of files nbgrader cannot sanitize or record, with real
+    nbgrader autograde: every graded cell scores 0, every code cell's output and a note on top say
+    why (the feedback shows them). The student's own files stay as handed in, in submitted/."""
+    assignment = release_dir.name
+    scratch = Path(tempfile.mkdtemp(prefix=f"release-{assignment}-"))
+    try:
+        shutil.copytree(release_dir, scratch / student / assignment)
+        (results / student).mkdir(exist_ok=True)
+        for path in (scratch / student / assignment).glob("*.ipynb"):
+            nb = nbformat.read(path, as_version=4)
+            nb.cells.insert(0, nbformat.v4.new_markdown_cell(
+                f"**{ZERO.capitalize()}.** Your notebook could not be graded ({reason}); this is the assignment "
+                "as released. Your own file is kept as you handed it in: ask your teacher."))
+            nbformat.write(nb, path)
+            (results / student / f"{path.stem}.json").write_text(json.dumps({"reason": f"{ZERO.capitalize()}: {reason}"}))
+        api, _ = _api(root, {"record": record, "results": str(results)}, submitted=scratch)
+        return api.autograde(assignment, student, force=True, create=True)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _nbgrader_error(outcome: dict) -> str:
+    """nbgrader's own words for what went wrong (its last lines only say "see above"): what it
+    warned about (a cell it does not know) and the exception it met, else its first error."""
+    log = (outcome.get("log") or "").splitlines()
+    warned = [line[10:] for line in log if line.startswith("[WARNING] ") and "checksum" not in line
+              and "seconds late" not in line]
+    raised = [f"{m[1].split('.')[-1]}: {m[2]}" for m in map(re.compile(r"\s+([\w.]+(?:Error|Exception)): (.*)").match, log)
+              if m]
+    errors = [line[8:] for line in log if line.startswith("[ERROR] ")]
     errors += (outcome.get("error") or "unknown error").strip().splitlines()[-1:]
-    return errors[0]
+    return "; ".join(warned + (raised[-1:] or errors[:1]))
 
 
 def ensure_in_gradebook(root: Path, assignment: str, coursedir) -> None:

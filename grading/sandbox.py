@@ -6,8 +6,10 @@ whatever the student's code does, it cannot forge or delete what this process re
 when the kernel ends every process it started ends with it (own PID namespace).
 
 The sandbox sees: the system's /usr, the Python environment and course_lib (read-only),
-COURSE_DATA (read-only), a few files of /etc, and a writable scratch folder holding a copy
-of the assignment folder. Not the course folder, not /root or /home, no network.
+the ``course_answers`` a student of this assignment holds (the earlier assignments' answers,
+never its own: ``bundle.answers_for``; read-only), COURSE_DATA (read-only), a few files of /etc,
+and a writable scratch folder holding a copy of the assignment folder. Not the course folder
+(not solutions/, not the other answers), not /root or /home, no network.
 """
 from __future__ import annotations
 
@@ -55,7 +57,7 @@ def bwrap_available() -> bool:
     return shutil.which("bwrap") is not None and sys.platform.startswith("linux")
 
 
-def _mounts(scratch: Path, readonly: list[str]) -> list[str]:
+def _mounts(scratch: Path, readonly: list[str], hidden: list[str] = ()) -> list[str]:
     args = ["--ro-bind", "/usr", "/usr"]
     for name in ("bin", "lib", "lib64", "sbin"):
         top = Path("/") / name
@@ -70,7 +72,19 @@ def _mounts(scratch: Path, readonly: list[str]) -> list[str]:
         if path and Path(path).exists():
             real = os.path.realpath(path)
             args += ["--ro-bind", real, os.path.abspath(path)]
-    return args + ["--bind", str(scratch), str(scratch)]
+    for path in hidden:   # an installed copy of the teacher's answers inside a mounted folder: emptied
+        args += ["--tmpfs", path]
+    lib = scratch / "lib"   # the student's course_answers, first on PYTHONPATH, read-only
+    return args + ["--bind", str(scratch), str(scratch), "--ro-bind", str(lib), str(lib)]
+
+
+def _installed_answers(readonly: list[str]) -> list[str]:
+    """Where the teacher's ``course_answers`` is installed, if inside a folder the sandbox mounts."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("course_answers")
+    places = list(spec.submodule_search_locations or []) if spec else []
+    return [p for p in places if any(os.path.realpath(p).startswith(os.path.realpath(r) + os.sep) for r in readonly if r)]
 
 
 def _readonly_paths() -> list[str]:
@@ -96,8 +110,9 @@ def _kernel_manager(scratch: Path, work: Path, limits: Limits):
 
     rlimits = {"RLIMIT_DATA": limits.memory_bytes, "RLIMIT_FSIZE": limits.file_bytes,
                "RLIMIT_NPROC": limits.processes, "RLIMIT_CORE": 0}
+    readonly = _readonly_paths() + [os.environ.get("COURSE_DATA", "")]
     bwrap = ["bwrap", "--unshare-all", "--unshare-user", "--cap-drop", "ALL", "--die-with-parent",
-             "--new-session", *_mounts(scratch, _readonly_paths() + [os.environ.get("COURSE_DATA", "")]),
+             "--new-session", *_mounts(scratch, readonly, _installed_answers(readonly)),
              "--chdir", str(work), "--"]
 
     class SandboxedKernel(AsyncKernelManager):
@@ -131,10 +146,12 @@ def _not_run(cell, reason: str) -> None:
 
 
 def execute(notebook: str, files: dict[str, bytes], name: str, limits: Limits | dict | None = None,
-            run_cells: list[int] | None = None) -> dict:
+            run_cells: list[int] | None = None, answers: dict[str, str] | None = None) -> dict:
     """Run ``notebook`` (JSON text) as ``name`` in a fresh sandbox beside ``files`` (relative
     path -> bytes: the rest of the assignment folder). ``run_cells``: indices of the cells to
-    execute (default all code cells). Returns {"notebook": JSON text, "status": "ok" | "died" |
+    execute (default all code cells). ``answers``: the ``course_answers`` package the kernel sees
+    (file name -> source; default: a student's of the assignment ``name`` is, ``bundle.answers_for``).
+    Returns {"notebook": JSON text, "status": "ok" | "died" |
     "timeout" | "error", "reason": text, "seconds": float}. Runs on a Dask worker: only plain
     values in and out, so the worker may be another machine with the same environment."""
     limits = Limits(**limits) if isinstance(limits, dict) else limits or Limits()
@@ -150,7 +167,13 @@ def execute(notebook: str, files: dict[str, bytes], name: str, limits: Limits | 
         work.mkdir(exist_ok=True)
         (work / name).write_text(notebook)
         import course_lib
-        pythonpath = os.path.dirname(os.path.dirname(course_lib.__file__))
+
+        from .bundle import answers_for
+        package = scratch / "lib" / "course_answers"
+        package.mkdir(parents=True)
+        for file, text in (answers_for(Path(name).stem) if answers is None else answers).items():
+            (package / file).write_text(text)
+        pythonpath = f"{scratch / 'lib'}:{os.path.dirname(os.path.dirname(course_lib.__file__))}"
         client = _LimitedClient(nb, km=_kernel_manager(scratch, work, limits), shutdown_kernel="immediate",
                                 timeout=limits.cell_timeout, allow_errors=True, interrupt_on_timeout=False,
                                 startup_timeout=120, output_limit=limits.output_bytes)

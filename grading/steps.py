@@ -63,16 +63,17 @@ def graded_cell_indices(nb) -> set[int]:
 class LoadSandboxOutputs(NbGraderPreprocessor):
     """Stands where nbgrader's Execute stood: copies the outputs the sandbox computed for this
     very notebook, after checking that every code cell's source is the one that was run. Grade
-    cells with nothing recorded get an error, so a cell that never ran never passes."""
+    cells with nothing recorded get an error, so a cell that never ran never passes (a result with
+    no notebook gives every code cell its reason: a file recorded as 0)."""
 
     results_dir = Unicode("", help="where phase 2 left {student}/{notebook}.json").tag(config=True)
 
     def preprocess(self, nb, resources):
         info = resources["nbgrader"]
         path = Path(self.results_dir) / info["student"] / f"{info['notebook']}.json"
-        result = json.loads(path.read_text()) if path.exists() else {"status": "error", "reason": "no result"}
+        result = json.loads(path.read_text()) if path.exists() else {"reason": "not graded: no result"}
         ran = nbformat.reads(result["notebook"], as_version=4) if "notebook" in result else None
-        problem = "" if ran else f"not graded: {result['reason']}"
+        problem = "" if ran else result["reason"]
         if ran and [c.source for c in ran.cells if c.cell_type == "code"] != \
                 [c.source for c in nb.cells if c.cell_type == "code"]:
             problem = "not graded: the executed notebook does not match the sanitized one"

@@ -45,12 +45,16 @@ c.JupyterHub.cookie_secret_file = os.path.join(state, "jupyterhub_cookie_secret"
 
 
 def teacher_home_holds_the_course(spawner):
-    """The teacher's home is a copy of the course (on Z2JH: a git clone in their volume)."""
+    """The teacher's home is a copy of the course (on Z2JH: a git clone in their volume): the sources,
+    the release, nbgrader's settings, and what those settings need to grade in the sandbox (grading/,
+    the answers a submission of a later assignment may import, the class's course.yml)."""
     home = spawner.home_dir
     if spawner.user.name == teacher and not os.path.exists(os.path.join(home, "nbgrader_config.py")):
         os.makedirs(home, exist_ok=True)
-        for part in ("solutions", "notebooks", "nbgrader_config.py"):
+        for part in ("solutions", "notebooks", "nbgrader_config.py", "grading", "course_answers", "course.yml"):
             src = os.path.join(course, part)
+            if not os.path.exists(src):
+                continue
             (shutil.copytree if os.path.isdir(src) else shutil.copy)(src, os.path.join(home, part))
 
 

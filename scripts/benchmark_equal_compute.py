@@ -32,7 +32,11 @@ from torch import nn
 
 from course_lib import compare, data, metrics
 from course_lib.models import VAE, gan
-from course_lib.models.vae import importance_weighted_nll, negative_elbo
+from course_lib.models.vae import importance_weighted_nll
+
+from course_answers.a02_variational_autoencoders import negative_elbo
+from course_answers.a04_gan_basics import gan_step
+from course_answers.a05_dcgan import generate
 
 
 class ExamplesVAE(nn.Module):
@@ -154,7 +158,7 @@ def run_gan(G, D, to_d, x, seconds: float, seed: int, z_dim: int) -> dict:
         if cpu >= seconds:
             break
         start = time.process_time()
-        gan.gan_step(G, D, to_d(xb), opt_G, opt_D, z_dim)
+        gan_step(G, D, to_d(xb), opt_G, opt_D, z_dim)
         cpu += time.process_time() - start
         images += len(xb)
     return {"img_per_cpu_s": images / cpu, "steps": images // 128}
@@ -211,7 +215,7 @@ def main():
 
 def course_dcgan():
     """(G, D, images in [0, 1] -> D's input, z size, sampler to [0, 1] 28x28): notebook 05's DCGAN."""
-    return gan.DCGenerator(64), gan.DCDiscriminator(), lambda imgs: 2 * imgs - 1, 64, gan.generate
+    return gan.DCGenerator(64), gan.DCDiscriminator(), lambda imgs: 2 * imgs - 1, 64, generate
 
 
 def examples_dcgan():
@@ -220,7 +224,7 @@ def examples_dcgan():
         return 2 * F.interpolate(imgs, size=64, mode="bilinear") - 1
 
     def sample(G, codes):
-        return F.interpolate(gan.generate(G, codes), size=28, mode="area")
+        return F.interpolate(generate(G, codes), size=28, mode="area")
 
     return ExamplesGenerator(), ExamplesDiscriminator(), up, 100, sample
 

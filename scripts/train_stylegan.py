@@ -18,6 +18,8 @@ from course_lib import assets, config, data, metrics
 from course_lib.models import stylegan as sg
 from course_lib.train import fit
 
+from course_answers.a04_gan_basics import gan_step
+
 
 def save(trainer, history, args, seen, final=False):
     """The moving-average generator as a self-describing float16 checkpoint, with its card."""
@@ -48,7 +50,7 @@ def main():
     device = config.device()
     images, _ = data.fashion_mnist("train")
     G, D = sg.Generator().to(device), sg.Discriminator().to(device)
-    trainer = sg.Trainer(G, D)   # owns both optimizers: fit gets none
+    trainer = sg.Trainer(G, D, gan_step)   # owns both optimizers: fit gets none
     # full batches only: the discriminator's minibatch-std feature depends on the batch size
     loader = data.loader(sg.pad32(images), batch_size=args.batch_size, seed=0, drop_last=True)
     deadline = time.time() + 60 * args.minutes

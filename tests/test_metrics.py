@@ -26,11 +26,11 @@ def test_precision_recall_on_constructed_cases():
     torch.manual_seed(0)
     left, right = torch.randn(500, 8), torch.randn(500, 8) + 20
     real = torch.cat([left, right])
-    same = metrics.precision_recall(real, torch.cat([torch.randn(500, 8), torch.randn(500, 8) + 20]))
+    same = metrics.manifold_scores(real, torch.cat([torch.randn(500, 8), torch.randn(500, 8) + 20]))
     assert same["precision"] > 0.8 and same["recall"] > 0.8  # k = 3 balls miss a few points of the same law
-    half = metrics.precision_recall(real, torch.randn(1000, 8))  # one of two modes: good but not varied
+    half = metrics.manifold_scores(real, torch.randn(1000, 8))  # one of two modes: good but not varied
     assert half["precision"] > 0.8 and 0.35 < half["recall"] < 0.55
-    far = metrics.precision_recall(real, torch.randn(1000, 8) - 50)
+    far = metrics.manifold_scores(real, torch.randn(1000, 8) - 50)
     assert far == {"precision": 0.0, "recall": 0.0}
 
 

@@ -118,22 +118,41 @@ def test_text_quiz_works_without_widgets():
     assert "Answer:" not in plain and "Answer:" in quiz.text(BANK, answers=True)
 
 
-def test_graded_quiz_keys_are_balanced_and_never_shipped():
-    """09's key letters: each at most 35% (the bank's order had "b" for 21 of 29); shuffling keeps
-    each question's right text; students get neither the graded answers nor model answers."""
+@pytest.mark.parametrize("pool", [quiz.graded, quiz.self_study])
+def test_quiz_keys_are_balanced(pool):
+    """Both pools' key letters: each at most 35% (the bank's order had "b" for 21 of 29 graded
+    and 5 of 8 self-study questions); shuffling keeps each question's right text, and each
+    explanation its option."""
     from collections import Counter
 
-    graded = quiz.graded(BANK)
+    shuffled = pool(BANK)
     original = {q["id"]: q for q in BANK["multiple_choice"]}
-    counts = Counter(q["answer"] for q in graded)
-    assert max(counts.values()) <= 0.35 * len(graded), counts
-    for q in graded:
+    counts = Counter(q["answer"] for q in shuffled)
+    assert max(counts.values()) <= 0.35 * len(shuffled), counts
+    for q in shuffled:
         o = original[q["id"]]
         assert q["options"][q["answer"]] == o["options"][o["answer"]]
         assert sorted(q["options"].values()) == sorted(o["options"].values())
         assert {q["options"][k]: v for k, v in q["why_not"].items()} == \
             {o["options"][k]: v for k, v in o["why_not"].items()}
-    assert quiz.graded(BANK) == graded                # seeded: the same quiz every build
+        # an explanation that names a letter ("(b) is right") would be wrong once shuffled
+        letters = "".join(o["options"])
+        assert not re.search(rf"(?<!\w)[{letters}]\)|\boptions? [{letters}]\b",
+                             " ".join([o["explanation"], *o["why_not"].values()])), o["id"]
+    assert pool(BANK) == shuffled                # seeded: the same quiz every build
+
+
+def test_self_study_quiz_is_shown_shuffled_on_a_students_install():
+    """A student's course_lib carries the pool as in the bank; what it shows is shuffled the same."""
+    installed = quiz.student_bank(BANK)
+    assert quiz.self_study(installed) == quiz.self_study(BANK)
+    plain = quiz.text(installed, answers=True)
+    assert all(f"Answer: {q['answer']}) {q['explanation']}" in plain for q in quiz.self_study(BANK))
+
+
+def test_graded_answers_are_never_shipped():
+    """Students get neither the graded answers nor model answers nor rubrics."""
+    graded = quiz.graded(BANK)
     shipped = str(quiz.student_bank(BANK))
     assert len(graded) >= 20 and len(quiz.self_study(BANK)) >= 5
     assert not [q["id"] for q in graded if q["explanation"] in shipped]

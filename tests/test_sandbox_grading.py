@@ -108,6 +108,9 @@ def attacks(course: Path, port: int) -> dict[str, tuple[dict, float, bool]]:
                                     "        return super().__torch_function__(func, types, args, kwargs or {})\n"
                                     "def double(x):\n    return x.as_subclass(Liar)\n", "ex2": EX2}, 5, True),
         "reference_call": ({"ex1": EX1, "ex2": "from course_lib.models.vae import kl_divergence\n"}, 5, True),
+        "rebinds_torch": ({"ex1": "real = torch\nclass torch:\n    allclose = staticmethod(lambda *a, **k: True)\n"
+                                  "    ones, arange, zeros, tensor = real.ones, real.arange, real.zeros, real.tensor\n"
+                                  "def double(x):\n    return x\n", "ex2": EX2}, 5, True),
         "input_transformer": ({"ex1": "get_ipython().input_transformers_cleanup.append(lambda lines: [])\n"}, 0, True),
         "knows_it_is_graded": ({"ex1": "import os\nassert 'NBGRADER_EXECUTION' not in os.environ\n" + EX1,
                                 "ex2": EX2}, 10, False),
@@ -176,6 +179,10 @@ def scores(subs) -> dict[str, tuple[float, bool]]:
     return {s.student: (s.score, bool(s.flags)) for s in subs}
 
 
+def got_flags(subs, student) -> list[str]:
+    return [r for s in subs if s.student == student for reasons in s.flags.values() for r in reasons]
+
+
 @needs_bwrap
 def test_hostile_class_graded_in_one_run(tmp_path):
     course = synthetic_course(tmp_path)
@@ -206,8 +213,11 @@ def test_hostile_class_graded_in_one_run(tmp_path):
             assert score == deserved, f"{student}: {score} points, deserved {deserved}\n{table}"
     for student, (deserved, _) in careless.items():
         assert got[student] == (deserved, False), f"{student}: {got[student]}\n{table}"
-    assert [(s.student, s.status) for s in subs if s.status == "failed"] == [("broken_file", "failed")], table
-    assert "sanitize" in next(s.reason for s in subs if s.student == "broken_file")
+    assert [s.student for s in subs if s.status != "ok" and s.student not in expected] == ["broken_file"], table
+    broken = next(s for s in subs if s.student == "broken_file")
+    assert (broken.status, broken.score, broken.max_score) == ("recorded as 0", 0, 10), table
+    assert "sanitize: NotJSONError" in broken.reason, table
+    assert "rebinds torch, which the tests use" in got_flags(subs, "rebinds_torch"), table
     assert _hashes(course) == before, "a file outside the sandboxes changed"
     assert received == [], f"a submission reached 127.0.0.1: {received}"
     ps = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
@@ -219,6 +229,53 @@ def test_hostile_class_graded_in_one_run(tmp_path):
 
 
 @needs_bwrap
+def test_unreadable_submissions_are_recorded_as_zero_with_the_reason(tmp_path, monkeypatch):
+    """Files nbgrader cannot sanitize (a cell copying a test cell's metadata under a grade id of its
+    own, a file that is not JSON, a renamed notebook) end in the gradebook with 0 on every graded
+    cell and the reason in the report, the comments and the feedback notebook; `python -m grading`
+    exits 0 and the other students are graded as usual."""
+    import json
+
+    from nbgrader.api import Gradebook
+
+    from grading.__main__ import main
+
+    course = synthetic_course(tmp_path)
+    for student in ("honest", "metadata_copy", "not_json", "renamed"):
+        submit(course, A, student, {"ex1": EX1, "ex2": EX2})
+
+    def copy_test_cell(nb):
+        test = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "ex1_visible")
+        nb.cells.append(_cell("assert True", "my_test", grade=True, points=2))
+        nb.cells[-1].metadata["nbgrader"] = {**test.metadata["nbgrader"], "grade_id": "my_test"}
+
+    _edit(course, "metadata_copy", copy_test_cell)
+    (course / "submitted" / "not_json" / A / f"{A}.ipynb").write_text("{ not a notebook")
+    (course / "submitted" / "renamed" / A / f"{A}.ipynb").rename(course / "submitted" / "renamed" / A / f"{A} (1).ipynb")
+    handed_in = {p: p.read_bytes() for p in (course / "submitted").rglob("*") if p.is_file()}
+
+    monkeypatch.chdir(course)
+    assert main(["autograde", A, "--workers", "1", "--cell-timeout", "8", "--notebook-timeout", "60"]) == 0
+    report = {s["student"]: s for s in json.loads((course / f"grading_report_{A}.json").read_text())["submissions"]}
+    assert (report["honest"]["status"], report["honest"]["score"]) == ("ok", 10), report["honest"]
+    reasons = {"metadata_copy": "Cell 'my_test' does not exist", "not_json": "NotJSONError", "renamed": "unknown notebook"}
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        for student, why in reasons.items():
+            got = report[student]
+            assert (got["status"], got["score"], got["max_score"]) == ("recorded as 0", 0, 10), got
+            assert got["reason"].startswith("sanitize: ") and why in got["reason"], got
+            subnb = gb.find_submission_notebook(A, A, student)
+            assert [g.auto_score for g in subnb.grades] == [0] * 4
+            assert all(got["reason"] in c.comment for c in subnb.comments) and subnb.comments
+            nb = nbformat.read(course / "autograded" / student / A / f"{A}.ipynb", as_version=4)
+            assert got["reason"] in nb.cells[0].source
+            assert all(got["reason"] in c.outputs[0]["evalue"] for c in nb.cells if c.cell_type == "code")
+    assert f"| not_json | {A} | 0/10 (0) | recorded as 0 | sanitize: NotJSONError" in \
+        (course / f"grading_report_{A}.md").read_text()
+    assert {p: p.read_bytes() for p in (course / "submitted").rglob("*") if p.is_file()} == handed_in
+
+
+@needs_bwrap
 def test_real_course_notebook_honest_blank_and_patched(tmp_path):
     """A real notebook (02, reduced as in the grading tests) through the sandboxed grader."""
     assignment = "02_variational_autoencoders"
@@ -227,12 +284,23 @@ def test_real_course_notebook_honest_blank_and_patched(tmp_path):
     submit(course, assignment, "solution", solved)
     submit(course, assignment, "blank", {})
     submit(course, assignment, "reference", {**solved, "ex2_kl_divergence":
-                                             "from course_lib.models.vae import kl_divergence\n"})
+                                             "from course_answers.a02_variational_autoencoders import kl_divergence\n"})
+    answers = "course_answers.a02_variational_autoencoders"
+    train_step = solved["ex3_elbo_step"][solved["ex3_elbo_step"].index("def train_step"):]
+    submit(course, assignment, "routes", {   # the reference reached at run time, a different way in each exercise
+        "ex1_reparameterize": f"import importlib\nreparameterize = importlib.import_module('{answers}').reparameterize\n",
+        "ex2_kl_divergence": "import course_lib.models.vae as V\nkl_divergence = getattr(V, 'kl_' + 'divergence')\n",
+        "ex3_elbo_step": f"import sys\nnegative_elbo = sys.modules['{answers}'].negative_elbo\n\n{train_step}"})
+    submit(course, assignment, "rebinds", {   # wrong answers, and the helper the hidden tests call made harmless
+        "ex1_reparameterize": "def reparameterize(mu, logvar):\n    return mu\n",
+        "ex2_kl_divergence": "check_close = lambda *a, **k: None\n\ndef kl_divergence(mu, logvar):\n    return mu.sum(1)\n"})
     subs = {s.student: s for s in autograde(course, assignment, workers=2)}
     assert subs["solution"].score == subs["solution"].auto_max > 0 and not subs["solution"].flags
     assert subs["blank"].score == 0
     assert "ex2_kl_divergence" in subs["reference"].flags
     assert subs["reference"].score < subs["solution"].score
+    assert subs["routes"].score == 0, subs["routes"]   # nothing to reach in the sandbox: every route fails
+    assert subs["rebinds"].score == 0 and any("rebinds check_close" in r for r in subs["rebinds"].flags["notebook"])
 
 
 @needs_bwrap
@@ -287,6 +355,71 @@ def test_no_flags_on_the_course_solutions_and_correct_variants():
             assert _scan(nb, source, release) == {}, assignment
 
 
+# Stand-ins for names 01's tests call that its setup cell imports (torch, nn, check_close, passed, ...)
+# or its tests import from course_lib (minimize): each form of binding one anew, and what it says.
+# A setup name no test reads (data, plots, fit) is the student's to reuse.
+REBINDINGS = {
+    "assignment": ("check_close = lambda *a, **k: None", "rebinds check_close"),
+    "augmented": ("check_close += 0", "rebinds check_close"),
+    "annotated": ("passed: object = print", "rebinds passed"),
+    "def": ("def check_shape(*a, **k):\n    pass", "rebinds check_shape"),
+    "class": ("class Autoencoder:\n    pass", "rebinds Autoencoder"),
+    "import as": ("import numpy as torch", "rebinds torch"),
+    "from import as": ("from course_lib.checks import passed as check_close", "rebinds check_close"),
+    "for": ("for check_shape in [print]:\n    pass", "rebinds check_shape"),
+    "with": ("import contextlib\nwith contextlib.nullcontext() as check_close:\n    pass", "rebinds check_close"),
+    "walrus": ("(check_range := print)", "rebinds check_range"),
+    "walrus in a comprehension": ("[(check_scalar := x) for x in range(3)]", "rebinds check_scalar"),
+    "del": ("del nn", "rebinds nn"),
+    "unpacking": ("a, (check_close, b) = 1, (print, 3)", "rebinds check_close"),
+    "starred": ("first, *minimize = range(3)", "rebinds minimize"),
+    "global": ("def cheat():\n    global check_close\n    check_close = print\ncheat()", "rebinds check_close"),
+    "except as": ("try:\n    pass\nexcept Exception as passed:\n    pass", "rebinds passed"),
+    "match": ("match 1:\n    case check_range:\n        pass", "rebinds check_range"),
+    "inside if": ("if True:\n    check_scalar = None", "rebinds check_scalar"),
+    "globals()": ("globals()['check_close'] = print", "uses globals"),
+    "__main__": ("import __main__\n__main__.check_close = print", "changes __main__.check_close"),
+}
+
+
+def _scan_01(code: str) -> dict[str, list[str]]:
+    """Flags for 01 solved, ``code`` written above the first exercise's answer."""
+    from nbgrading import source_notebook
+
+    from grading.run import _scan
+
+    assignment = "01_autoencoders"
+    release = nbformat.read(ROOT / "notebooks" / assignment / f"{assignment}.ipynb", as_version=4)
+    nb, solved = nbformat.from_dict(release), solutions_of(assignment)
+    for cell in nb.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id in solved:
+            cell.source = (code + "\n" if grade_id == "ex1_encoder_decoder" else "") + solved[grade_id]
+    return _scan(nb, nbformat.read(source_notebook(assignment), as_version=4), release)
+
+
+@pytest.mark.parametrize("code, reason", REBINDINGS.values(), ids=REBINDINGS.keys())
+def test_rebinding_a_name_the_tests_call_flags_the_notebook(code, reason):
+    found = _scan_01(code)
+    assert list(found) == ["notebook"] and any(r.startswith(reason) for r in found["notebook"]), found
+    if reason.startswith("rebinds"):
+        assert f"{reason}, which the tests use" in found["notebook"]
+
+
+def test_reimports_and_local_names_are_not_flagged():
+    """The same name from the same module again, and a parameter, local, class attribute or
+    comprehension variable that only shares a name, are not stand-ins."""
+    for code in ["from course_lib.checks import check_close\nimport torch\nfrom torch import nn\n"
+                 "import torch.nn as nn\nimport torch.nn\nfrom course_lib.train import minimize",
+                 "def helper(check_close, data):\n    passed = data\n    for fit in []:\n        pass\n"
+                 "    return check_close, passed",
+                 "class Box:\n    data = 1\n    def fit(self):\n        return self.data",
+                 "squares = [data ** 2 for data in range(3)]\nf = lambda plots: plots",
+                 "check_close(torch.ones(2), torch.ones(2))",
+                 "data = [1, 2]\nplots = None\nfor fit in range(2):\n    pass"]:   # setup names no test reads
+        assert _scan_01(code) == {}, code
+
+
 def test_student_bundle_is_exactly_what_students_get(tmp_path):
     """notebooks/ and an installable course_lib; no solutions, tests, graded answers."""
     import zipfile
@@ -297,8 +430,9 @@ def test_student_bundle_is_exactly_what_students_get(tmp_path):
     archive = build(tmp_path / "bundle")
     bundle = tmp_path / "bundle"
     assert archive.exists()
-    assert sorted(p.name for p in bundle.iterdir()) == ["README.md", "course_lib", "environment.yml", "notebooks",
-                                                        "packaging", "pyproject.toml"]
+    assert sorted(p.name for p in bundle.iterdir()) == ["README.md", "course_answers", "course_lib", "environment.yml",
+                                                        "notebooks", "packaging", "pyproject.toml"]
+    assert [p.name for p in (bundle / "course_answers").iterdir()] == ["__init__.py"]   # course.yml: none released
     text = "\n".join(p.read_text(errors="ignore") for p in bundle.rglob("*") if p.is_file()
                      and p.suffix in (".ipynb", ".py", ".yaml", ".md", ".toml"))
     released = "\n".join(p.read_text() for p in (bundle / "notebooks").rglob("*.ipynb"))

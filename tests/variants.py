@@ -324,7 +324,7 @@ VARIANTS = {
         Variant("decorator no_grad, try/finally", "ex3_training_loop", '''
             def dcgan_step(G, D, batch, opt_G, opt_D, z_dim):
                 images, _ = batch
-                return gan.gan_step(G, D, images * 2 - 1, opt_G, opt_D, z_dim)
+                return gan_step(G, D, images * 2 - 1, opt_G, opt_D, z_dim)
 
 
             @torch.no_grad()
@@ -339,7 +339,7 @@ VARIANTS = {
         Variant("(x - 0.5) / 0.5 and inference_mode", "ex3_training_loop", '''
             def dcgan_step(G, D, batch, opt_G, opt_D, z_dim):
                 real = (batch[0] - 0.5) / 0.5
-                return gan.gan_step(G, D, real, opt_G, opt_D, z_dim)
+                return gan_step(G, D, real, opt_G, opt_D, z_dim)
 
 
             def generate(G, z):

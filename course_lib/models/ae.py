@@ -1,4 +1,5 @@
-"""Autoencoders: x -> z = encoder(x) -> x_hat = decoder(z)  (notebook 01)."""
+"""Autoencoders: x -> z = encoder(x) -> x_hat = decoder(z)  (notebook 01; its MLP autoencoder and loss are the
+learner's exercises, in ``course_answers.a01_autoencoders``)."""
 from __future__ import annotations
 
 from torch import nn
@@ -21,14 +22,6 @@ class Autoencoder(nn.Module):
         return self.decode(self.encode(x))
 
 
-def mlp_autoencoder(latent_dim: int = 16, hidden: int = 256) -> Autoencoder:
-    """Notebook 01's MLP autoencoder: 784 -> hidden -> code (no activation) and back to pixels in (0, 1)."""
-    encoder = nn.Sequential(nn.Flatten(), nn.Linear(28 * 28, hidden), nn.ReLU(), nn.Linear(hidden, latent_dim))
-    decoder = nn.Sequential(nn.Linear(latent_dim, hidden), nn.ReLU(), nn.Linear(hidden, 28 * 28), nn.Sigmoid(),
-                            nn.Unflatten(1, (1, 28, 28)))
-    return Autoencoder(encoder, decoder)
-
-
 def conv_autoencoder(latent_dim: int = 16, channels: int = 32) -> Autoencoder:
     """A small convolutional autoencoder for 28x28 images (28 -> 14 -> 7 -> code and back)."""
     c1, c2 = channels, 2 * channels
@@ -43,9 +36,3 @@ def conv_autoencoder(latent_dim: int = 16, channels: int = 32) -> Autoencoder:
         nn.ConvTranspose2d(c1, 1, 4, stride=2, padding=1), nn.Sigmoid(),  # 14 -> 28
     )
     return Autoencoder(encoder, decoder)
-
-
-def squared_error(x_hat, x):
-    """Per-image summed squared error ||x_hat - x||^2, shape (N,): the plain autoencoder's loss
-    (averaged over the batch) and its anomaly score in notebook 03."""
-    return (x_hat - x).pow(2).flatten(1).sum(dim=1)

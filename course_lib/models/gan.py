@@ -1,4 +1,5 @@
-"""GANs (notebooks 04, 05 and 07).
+"""GANs (notebooks 04, 05 and 07): networks, R1, the toy game's training. The losses, the GAN step and
+DCGAN's blocks are the learner's exercises (``course_answers.a04_gan_basics``, ``a05_dcgan``).
 
 D(x) = sigmoid(d(x)): the discriminator returns the logit d(x); D(x) -> 1 means "real".
 
@@ -15,17 +16,6 @@ import torch.nn.functional as F
 from torch import nn
 
 
-def discriminator_loss(d_real, d_fake):
-    """BCE(d(x), 1) + BCE(d(G(z)), 0), from logits."""
-    return (F.binary_cross_entropy_with_logits(d_real, torch.ones_like(d_real))
-            + F.binary_cross_entropy_with_logits(d_fake, torch.zeros_like(d_fake)))
-
-
-def generator_loss(d_fake):
-    """Non-saturating: -log D(G(z)) = BCE(d(G(z)), 1)."""
-    return F.binary_cross_entropy_with_logits(d_fake, torch.ones_like(d_fake))
-
-
 def saturating_generator_loss(d_fake):
     """The original minimax generator loss log(1 - D(G(z))) = -BCE(d(G(z)), 0)."""
     return -F.binary_cross_entropy_with_logits(d_fake, torch.zeros_like(d_fake))
@@ -38,28 +28,28 @@ def r1_penalty(d_real, real):
     return grad.pow(2).flatten(1).sum(1).mean()
 
 
-def gan_step(G, D, real, opt_G, opt_D, z_dim: int | None = None, g_loss=generator_loss, r1: float = 0.0,
-             fake=None) -> dict:
-    """One alternating update: the discriminator on real and detached fakes, then the
-    generator through the updated discriminator. Returns losses and mean D outputs.
-    ``r1 > 0`` adds (r1 / 2) x R1 to D's loss: D is kept smooth around the data.
-    ``fake``: generated images to use instead of G(z), z ~ N(0, I) of size ``z_dim`` (StyleGAN
-    passes images made from mixed styles)."""
-    if fake is None:
-        fake = G(torch.randn(len(real), z_dim, device=real.device))
-    opt_D.zero_grad()
-    if r1:
-        real = real.detach().requires_grad_(True)
-    d_real, d_fake = D(real), D(fake.detach())
-    d_loss = discriminator_loss(d_real, d_fake)
-    (d_loss + r1 / 2 * r1_penalty(d_real, real) if r1 else d_loss).backward()
-    opt_D.step()
-    opt_G.zero_grad()
-    loss_g = g_loss(D(fake))
-    loss_g.backward()
-    opt_G.step()
-    return {"d_loss": d_loss.item(), "g_loss": loss_g.item(),
-            "D(x)": torch.sigmoid(d_real).mean().item(), "D(G(z))": torch.sigmoid(d_fake).mean().item()}
+class _WithR1:
+    """D's optimizer, adding the gradient of (gamma / 2) x R1 on ``real`` just before each update: the
+    same update as adding the penalty to D's loss, whatever step drives the optimizer."""
+
+    def __init__(self, optimizer, D, real, gamma: float):
+        self.optimizer, self.D, self.real, self.gamma = optimizer, D, real, gamma
+
+    def zero_grad(self, set_to_none: bool = True):
+        self.optimizer.zero_grad(set_to_none)
+
+    def step(self):
+        real = self.real.detach().requires_grad_(True)
+        (self.gamma / 2 * r1_penalty(self.D(real), real)).backward()
+        self.optimizer.step()
+
+
+def with_r1(step, gamma: float):
+    """A GAN step (``step(G, D, real, opt_G, opt_D, ...)``, notebook 04's) whose D update also descends
+    (gamma / 2) x R1: D is kept smooth around the data (Mescheder et al. 2018)."""
+    def step_with_r1(G, D, real, opt_G, opt_D, *args, **kwargs):
+        return step(G, D, real, opt_G, _WithR1(opt_D, D, real, gamma), *args, **kwargs)
+    return step_with_r1
 
 
 def mlp(n_in: int, n_out: int, hidden: int = 128, layers: int = 3, act=nn.ReLU) -> nn.Sequential:
@@ -103,30 +93,19 @@ def dirac_gan(steps: int = 400, lr: float = 0.1, mode: str = "simultaneous", gam
     return torch.tensor(path)
 
 
-def up_block(in_ch: int, out_ch: int) -> nn.Sequential:
-    """DCGAN's generator block: (B, in_ch, H, W) -> (B, out_ch, 2H, 2W) by a transposed conv
-    (kernel 4, stride 2, padding 1; no bias, batch norm has one), batch norm, ReLU."""
-    return nn.Sequential(nn.ConvTranspose2d(in_ch, out_ch, 4, 2, 1, bias=False), nn.BatchNorm2d(out_ch), nn.ReLU())
-
-
-def down_block(in_ch: int, out_ch: int, batchnorm: bool = True) -> nn.Sequential:
-    """DCGAN's discriminator block: (B, in_ch, H, W) -> (B, out_ch, H/2, W/2) by a strided conv
-    (kernel 4, stride 2, padding 1), batch norm (not on the first block, as in the paper), LeakyReLU(0.2)."""
-    layers = [nn.Conv2d(in_ch, out_ch, 4, 2, 1, bias=not batchnorm)]
-    return nn.Sequential(*layers, *([nn.BatchNorm2d(out_ch)] if batchnorm else []), nn.LeakyReLU(0.2))
-
-
 class DCGenerator(nn.Module):
     """DCGAN generator for 28x28: z -> (2c, 7, 7) -> up_block -> (c, 14, 14) -> (1, 28, 28) in (-1, 1).
-    Notebook 05 passes the learner's ``up_block``."""
+    Notebook 05 passes the learner's ``up_block``; without one, the block is written out here."""
 
-    def __init__(self, z_dim: int = 64, channels: int = 32, up_block=up_block):
+    def __init__(self, z_dim: int = 64, channels: int = 32, up_block=None):
         super().__init__()
         c = channels
+        up = up_block(2 * c, c) if up_block else nn.Sequential(
+            nn.ConvTranspose2d(2 * c, c, kernel_size=4, stride=2, padding=1, bias=False), nn.BatchNorm2d(c), nn.ReLU())
         self.net = nn.Sequential(
             nn.Linear(z_dim, 2 * c * 7 * 7, bias=False), nn.Unflatten(1, (2 * c, 7, 7)),
             nn.BatchNorm2d(2 * c), nn.ReLU(),
-            up_block(2 * c, c),                                    # 7 -> 14
+            up,                                                    # 7 -> 14
             nn.ConvTranspose2d(c, 1, 4, 2, 1), nn.Tanh(),          # 14 -> 28
         )
 
@@ -136,30 +115,26 @@ class DCGenerator(nn.Module):
 
 class DCDiscriminator(nn.Module):
     """DCGAN discriminator for 28x28 in (-1, 1): down_block -> (c, 14, 14) -> down_block -> (2c, 7, 7)
-    -> one logit. Notebook 05 passes the learner's ``down_block``."""
+    -> one logit. Notebook 05 passes the learner's ``down_block``; without one, the blocks are written out here
+    (batch norm, and then no bias, on the second only)."""
 
-    def __init__(self, channels: int = 32, down_block=down_block):
+    def __init__(self, channels: int = 32, down_block=None):
         super().__init__()
         c = channels
+        if down_block:
+            first, second = down_block(1, c, batchnorm=False), down_block(c, 2 * c)
+        else:
+            first = nn.Sequential(nn.Conv2d(1, c, kernel_size=4, stride=2, padding=1), nn.LeakyReLU(0.2))
+            second = nn.Sequential(nn.Conv2d(c, 2 * c, kernel_size=4, stride=2, padding=1, bias=False),
+                                   nn.BatchNorm2d(2 * c), nn.LeakyReLU(0.2))
         self.net = nn.Sequential(
-            down_block(1, c, batchnorm=False),   # 28 -> 14
-            down_block(c, 2 * c),                # 14 -> 7
+            first,                # 28 -> 14
+            second,               # 14 -> 7
             nn.Flatten(), nn.Linear(2 * c * 7 * 7, 1),
         )
 
     def forward(self, x):
         return self.net(x)
-
-
-@torch.no_grad()
-def generate(G, z):
-    """Images in [0, 1] from a tanh generator, drawn in evaluation mode (batch norm uses its running
-    averages, not the batch's statistics); G's mode is restored afterwards (notebook 05)."""
-    was_training = G.training
-    G.eval()
-    images = (G(z) + 1) / 2
-    G.train(was_training)
-    return images
 
 
 def dcgan_init(module: nn.Module) -> None:
@@ -210,10 +185,11 @@ class _Batches:
         return ((self.sample(self.batch),) for _ in range(self.n))
 
 
-def train_toy_gan(sample, D, steps: int, z_dim: int = 2, seed: int = 0, lr: float = 1e-3, lr_D: float | None = None,
-                  batch: int = 256, step=gan_step, desc: str = "GAN", snapshots: int = 0, lr_decay: bool = False,
-                  betas=(0.5, 0.999)):
-    """Train a 2-D MLP generator against ``D`` on batches from ``sample(n)`` (Adam, lr for G,
+def train_toy_gan(sample, D, steps: int, step, z_dim: int = 2, seed: int = 0, lr: float = 1e-3,
+                  lr_D: float | None = None, batch: int = 256, desc: str = "GAN", snapshots: int = 0,
+                  lr_decay: bool = False, betas=(0.5, 0.999)):
+    """Train a 2-D MLP generator against ``D`` with ``step`` (notebook 04's ``gan_step(G, D, real, opt_G,
+    opt_D, z_dim)``) on batches from ``sample(n)`` (Adam, lr for G,
     ``lr_D`` for D, default the same; Adam's ``betas``) with the course's ``fit``. ``lr_decay``: both learning rates
     fall linearly to 0 over the run. Returns (G, history, snapshots): ``snapshots`` evenly spaced
     sets of 1,000 generated points, keyed by step."""

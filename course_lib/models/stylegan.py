@@ -13,6 +13,8 @@ The synthesis network starts from a learned constant, not from z; every layer is
 conv -> noise (3) -> LeakyReLU -> AdaIN (2) with its own style. StyleGAN2 replaced (2)
 by modulating and demodulating the conv weights (``modulated_conv``, shown for comparison).
 Left out for size: equalised learning rate, progressive growing, blur filters.
+(2)-(5) as functions are the learner's exercises (``course_answers.a07_stylegan``); the layers here write
+them with PyTorch's ``F.instance_norm`` and ``torch.lerp``.
 """
 from __future__ import annotations
 
@@ -22,39 +24,12 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .gan import MinibatchStd, gan_step
+from .gan import MinibatchStd
 
 
 def pixel_norm(z, eps: float = 1e-8):
     """z / sqrt(mean(z^2)): every code on the same sphere before the mapping network."""
     return z * torch.rsqrt(z.pow(2).mean(dim=1, keepdim=True) + eps)
-
-
-def adain(x, scale, bias, eps: float = 1e-5):
-    """(2): normalise each channel of each image to mean 0 and std 1, then give it the
-    style's std ``scale`` and mean ``bias``. x: (N, C, H, W); scale, bias: (N, C)."""
-    mu = x.mean(dim=(2, 3), keepdim=True)
-    sigma = (x.var(dim=(2, 3), keepdim=True, unbiased=False) + eps).sqrt()
-    return scale[:, :, None, None] * (x - mu) / sigma + bias[:, :, None, None]
-
-
-def add_noise(x, strength, noise=None):
-    """(3): one N(0, 1) value per pixel, shared by the channels, scaled per channel.
-    x: (N, C, H, W); strength: (C,); noise: (N, 1, H, W) or None for fresh noise."""
-    if noise is None:
-        noise = torch.randn(len(x), 1, *x.shape[2:], device=x.device, dtype=x.dtype)
-    return x + strength.view(1, -1, 1, 1) * noise
-
-
-def truncate(w, w_avg, psi: float):
-    """(4): pull w towards the average style; psi = 1 leaves it, psi = 0 gives the average."""
-    return w_avg + psi * (w - w_avg)
-
-
-def mix_styles(w1, w2, crossover: int, num_layers: int):
-    """(5): per-layer styles (N, L, w_dim): layers [0, crossover) from w1, the rest from w2."""
-    coarse = (torch.arange(num_layers, device=w1.device) < crossover)[None, :, None]
-    return torch.where(coarse, w1[:, None, :], w2[:, None, :])
 
 
 def modulated_conv(x, weight, style, demodulate: bool = True, eps: float = 1e-8):
@@ -86,9 +61,12 @@ class StyleLayer(nn.Module):
     def forward(self, x, w, noise=None):
         if self.upsample:
             x = F.interpolate(x, scale_factor=2, mode="bilinear", align_corners=False)
-        x = F.leaky_relu(add_noise(self.conv(x), self.noise_strength, noise), 0.2)
+        x = self.conv(x)
+        if noise is None:
+            noise = torch.randn_like(x[:, :1])   # one value per pixel, shared by the channels
+        x = F.leaky_relu(x + self.noise_strength[None, :, None, None] * noise, 0.2)           # (3)
         scale, bias = self.affine(w).chunk(2, dim=1)
-        return adain(x, scale, bias)
+        return F.instance_norm(x, eps=1e-5) * scale[:, :, None, None] + bias[:, :, None, None]  # (2)
 
 
 class Generator(nn.Module):
@@ -122,7 +100,7 @@ class Generator(nn.Module):
     def map(self, z, psi: float = 1.0):
         """(1), then (4) when psi < 1."""
         w = self.mapping(pixel_norm(z))
-        return w if psi == 1.0 else truncate(w, self.w_avg, psi)
+        return w if psi == 1.0 else torch.lerp(self.w_avg, w, psi)   # (4): w_avg + psi (w - w_avg)
 
     def synthesis(self, ws, noise=None):
         """ws: (N, w_dim), one style for all layers, or (N, L, w_dim), one per layer.
@@ -176,19 +154,21 @@ def crop28(images):
 
 def training_styles(G, n: int, mixing_prob: float, device=None):
     """Per-layer styles for one training batch, with mixing regularisation (StyleGAN section 3.1):
-    with probability ``mixing_prob`` two codes and a random crossover layer (``mix_styles``), else one
+    with probability ``mixing_prob`` two codes and a random crossover layer (5), else one
     code for all layers. Returns (styles (N, L, w_dim), the first code's w for ``track_w_avg``)."""
     z1, z2 = torch.randn(2, n, G.z_dim, device=device)
     w1 = G.map(z1)
     crossover = G.num_layers
     if torch.rand(()) < mixing_prob:
         crossover = int(torch.randint(1, G.num_layers, ()))
-    return mix_styles(w1, G.map(z2), crossover, G.num_layers), w1
+    w2 = G.map(z2)
+    return torch.stack([w1 if layer < crossover else w2 for layer in range(G.num_layers)], dim=1), w1
 
 
 class Trainer:
     """The StyleGAN training step for ``course_lib.train.fit`` (it owns its optimizers, so ``fit``
-    gets none): the course's ``gan_step`` (non-saturating loss) on images made from mixed styles,
+    gets none): notebook 04's ``step`` (its ``gan_step``: non-saturating loss, ``fake=`` and ``r1=``
+    given) on images made from mixed styles,
     lazy R1 on D, tracking of w_avg and an exponential moving average of G (``G_ema``, the one to
     sample from). The defaults are the papers' (Karras et al. 2019, 2020), scaled to this small model:
 
@@ -201,9 +181,9 @@ class Trainer:
       strength is unchanged; ema_decay 0.999 (a half-life of about 700 steps).
     """
 
-    def __init__(self, G, D, lr: float = 1e-3, mixing_prob: float = 0.9, r1_gamma: float = 1.0,
+    def __init__(self, G, D, step, lr: float = 1e-3, mixing_prob: float = 0.9, r1_gamma: float = 1.0,
                  r1_every: int = 8, ema_decay: float = 0.999):
-        self.G, self.D, self.G_ema = G, D, copy.deepcopy(G).eval().requires_grad_(False)
+        self.G, self.D, self.gan_step, self.G_ema = G, D, step, copy.deepcopy(G).eval().requires_grad_(False)
         mapping = list(G.mapping.parameters())
         rest = [p for p in G.parameters() if all(p is not q for q in mapping)]
         self.opt_G = torch.optim.Adam([{"params": rest}, {"params": mapping, "lr": lr / 10}], lr, betas=(0.0, 0.99))
@@ -215,7 +195,7 @@ class Trainer:
         real = batch[0]
         ws, w1 = training_styles(G, len(real), self.mixing_prob, real.device)
         lazy_r1 = self.r1_gamma * self.r1_every if self.steps % self.r1_every == 0 else 0.0
-        out = gan_step(G, self.D, real, self.opt_G, self.opt_D, fake=G.synthesis(ws), r1=lazy_r1)
+        out = self.gan_step(G, self.D, real, self.opt_G, self.opt_D, fake=G.synthesis(ws), r1=lazy_r1)
         G.track_w_avg(w1)
         self.update_ema()
         self.steps += 1

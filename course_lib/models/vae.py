@@ -9,6 +9,9 @@ Equations, for an image x, a code z in R^d and the prior p(z) = N(0, I):
     loss           -ELBO_beta = -log p(x|z) + beta * KL, averaged over the batch
     likelihood     log p(x) >= log 1/k sum_i p(x|z_i) p(z_i) / q(z_i|x)  (importance weighted, z_i ~ q)
 
+The reparameterization, the KL and the -ELBO are notebook 02's exercises (``course_answers``); the
+models here draw z with PyTorch's ``Normal(mu, sigma).rsample()``, the same reparameterized draw.
+
 ``VAE(..., n_classes=10)`` is the conditional variant: the label, one-hot, is given
 to both encoder and decoder, so the decoder can draw a chosen class.
 """
@@ -19,18 +22,12 @@ import math
 import torch
 import torch.nn.functional as F
 from torch import nn
+from torch.distributions import Normal
 
 LOG_2PI = math.log(2 * math.pi)
 
 
-def reparameterize(mu, logvar):
-    """z = mu + sigma * eps: a sample of N(mu, sigma^2) that gradients can flow through."""
-    return mu + torch.exp(0.5 * logvar) * torch.randn_like(mu)
-
-
-def kl_divergence(mu, logvar):
-    """KL(N(mu, sigma^2) || N(0, I)) per example, in nats: shape (B,)."""
-    return 0.5 * (mu.pow(2) + logvar.exp() - 1 - logvar).sum(dim=1)
+PRIOR = Normal(0.0, 1.0, validate_args=False)   # p(z) = N(0, I), one coordinate at a time
 
 
 def reconstruction_nll(logits, x, likelihood: str = "bernoulli", sigma: float = 0.1):
@@ -44,30 +41,17 @@ def reconstruction_nll(logits, x, likelihood: str = "bernoulli", sigma: float = 
     return nll.flatten(1).sum(dim=1)
 
 
-def negative_elbo(model, x, y=None, beta: float = 1.0, likelihood: str = "bernoulli") -> dict:
-    """The training loss -ELBO_beta and its two parts, each averaged over the batch."""
-    mu, logvar = model.encode(x, y)
-    z = reparameterize(mu, logvar)
-    rec = reconstruction_nll(model.decode_logits(z, y), x, likelihood)
-    kl = kl_divergence(mu, logvar)
-    return {"loss": (rec + beta * kl).mean(), "rec": rec.mean(), "kl": kl.mean()}
-
-
-def _gaussian_log_density(z, mu, logvar):
-    return -0.5 * (LOG_2PI + logvar + (z - mu).pow(2) / logvar.exp()).sum(dim=-1)
-
-
 @torch.no_grad()
 def importance_weighted_nll(model, x, y=None, k: int = 64, likelihood: str = "bernoulli"):
     """-log p(x) per example, in nats, estimated with k importance samples (IWAE bound).
     k = 1 gives -ELBO (in expectation); a larger k gives a tighter (smaller) value."""
     mu, logvar = model.encode(x, y)
+    q = Normal(mu, torch.exp(0.5 * logvar), validate_args=False)   # q(z|x)
     log_w = []
     for _ in range(k):
-        z = reparameterize(mu, logvar)
+        z = q.rsample()
         log_px_z = -reconstruction_nll(model.decode_logits(z, y), x, likelihood)
-        log_pz = _gaussian_log_density(z, torch.zeros_like(z), torch.zeros_like(z))
-        log_w.append(log_px_z + log_pz - _gaussian_log_density(z, mu, logvar))
+        log_w.append(log_px_z + PRIOR.log_prob(z).sum(-1) - q.log_prob(z).sum(-1))
     return -(torch.logsumexp(torch.stack(log_w), dim=0) - math.log(k))
 
 
@@ -126,7 +110,8 @@ class VAE(nn.Module):
 
     def forward(self, x, y=None):
         """A reconstruction through a sampled code (pixels in (0, 1))."""
-        return self.decode(reparameterize(*self.encode(x, y)), y)
+        mu, logvar = self.encode(x, y)
+        return self.decode(Normal(mu, torch.exp(0.5 * logvar), validate_args=False).rsample(), y)
 
     @torch.no_grad()
     def sample(self, n: int, y=None, generator=None):

@@ -18,6 +18,12 @@ from servers import ROOT, free_port, kernel_env, serve
 
 TEACHER, STUDENTS, PASSWORD, TOKEN = "teacher", ["alice", "bob"], "course-pw", "hub-test-token"
 ASSIGNMENT, COURSE = "01_autoencoders", "generative-models"
+PEEK = """for target in {targets!r}:
+    try:
+        print("READ", len(open(target).read()), "characters of", target)
+    except OSError as error:
+        print("no access:", type(error).__name__)
+"""
 
 
 def api(url, method="GET", data=None, timeout=300):
@@ -92,6 +98,14 @@ def test_a_class_round_trip(hub, browser, shots):
                                      data=json.dumps({"type": "notebook", "content": solution}).encode(),
                                      headers={"Authorization": f"token {TOKEN}", "Content-Type": "application/json"})
     urllib.request.urlopen(request, timeout=60).close()
+    # bob's blank also carries a cell that tries to read the teacher's solutions from where it is graded
+    home = hub["state"] / "home"
+    target = home / TEACHER / "solutions" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    blank_path = home / "bob" / path
+    blank = json.loads(blank_path.read_text())
+    blank["cells"].append({"cell_type": "code", "execution_count": None, "id": "peek", "metadata": {}, "outputs": [],
+                           "source": PEEK.format(targets=[str(target), f"../../../solutions/{ASSIGNMENT}/{ASSIGNMENT}.ipynb"])})
+    blank_path.write_text(json.dumps(blank))
     for student in STUDENTS:
         submitted = api(f"{servers[student]}/assignments/submit", "POST",
                         {"course_id": COURSE, "assignment_id": ASSIGNMENT})
@@ -106,6 +120,10 @@ def test_a_class_round_trip(hub, browser, shots):
     scores = {s["student"]: s for s in api(f"{t}/formgrader/api/submissions/{ASSIGNMENT}")}
     assert scores["alice"]["max_score"] > 0
     assert scores["alice"]["score"] > 0 and scores["bob"]["score"] == 0, scores
+    # graded from the hub, in the sandbox: bob's cell ran and could not open the solutions
+    ran = json.loads((home / TEACHER / "autograded" / "bob" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_text())
+    peek = "".join("".join(o.get("text", "")) for c in ran["cells"] if c.get("id") == "peek" for o in c["outputs"])
+    assert "no access: FileNotFoundError" in peek and "READ" not in peek, peek
     assert api(f"{t}/formgrader/api/assignment/{ASSIGNMENT}/generate_feedback", "POST")["success"]
     assert api(f"{t}/formgrader/api/assignment/{ASSIGNMENT}/release_feedback", "POST")["success"]
     for student in STUDENTS:
