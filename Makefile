@@ -13,7 +13,7 @@ GRADE_PROFILE ?= quick
 
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: help install lab teach test test-browser release grade feedback grades student-bundle release-answers
+.PHONY: help install lab teach test test-browser release grade feedback grades student-bundle release-answers quiz
 
 help: ## this list
 	@echo "Generative models: from autoencoders to StyleGAN (instructors: see README)"
@@ -32,7 +32,7 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) ## create .venv and install the course (once; again when pyproject.toml changes)
 
-# ---- JupyterLab, browser tests (issue 18) ----
+# ---- JupyterLab, browser tests ----
 # jupyter/ holds the course's shared Jupyter settings: nbgrader's course id and exchange (so the
 # Assignment List works) and JupyterLab's "start the notebook's kernel without asking".
 lab teach test-browser: export JUPYTER_CONFIG_PATH := $(CURDIR)/jupyter$(if $(JUPYTER_CONFIG_PATH),:$(JUPYTER_CONFIG_PATH))
@@ -55,7 +55,7 @@ test-browser: export COURSE_PROFILE ?= quick
 test-browser: $(DEV) ## real Chromium drives JupyterLab and a JupyterHub
 	@command -v configurable-http-proxy >/dev/null || npm install -g --prefix $(abspath $(VENV)) configurable-http-proxy
 	$(BIN)/python -m pytest tests/browser --durations=8 -p no:cacheprovider
-# ---- end issue 18 ----
+# ---- end of the browser section ----
 
 # tests/ in parallel, one worker per core (grading starts a kernel per submission; tests/conftest.py
 # gives each worker cores/workers torch threads); then the notebooks, a worker per core too, each
@@ -68,6 +68,10 @@ test: $(DEV) ## lint, unit and grading tests, then every notebook (quick profile
 	OMP_NUM_THREADS=1 $(BIN)/python -m pytest solutions --nbval-lax --nbval-current-env -n auto --dist loadfile \
 	  --durations=8 -p no:cacheprovider
 	@command -v chromium >/dev/null || echo "Browser tests not run (no chromium): apt-get install chromium, then make test-browser"
+
+# solutions/09_quiz is generated from quiz/*.yaml (the same bytes for the same bank), then released.
+quiz: $(STAMP) ## rebuild the classroom quiz from quiz/*.yaml, then make release
+	$(BIN)/python -m grading quiz
 
 # notebooks/ is generated from solutions/: never edit it by hand.
 release: $(STAMP) ## generate notebooks/ (the student release) from solutions/

@@ -56,8 +56,7 @@ def train_dcgan(x, epochs: int, step, seed: int = 0, device=None, desc: str = "D
     G, D = gan.DCGenerator(Z_DIM).to(device or "cpu"), gan.DCDiscriminator().to(device or "cpu")
     G.apply(gan.dcgan_init)
     D.apply(gan.dcgan_init)
-    opts = (torch.optim.Adam(G.parameters(), 2e-4, betas=(0.5, 0.999)),
-            torch.optim.Adam(D.parameters(), 2e-4, betas=(0.5, 0.999)))
+    opts = gan.dcgan_optimizers(G, D)
     cpu = time.process_time()
     history = fit(G, make_loader(x, batch_size=128, seed=seed),   # the step owns both optimizers
                   lambda g, batch, _: step(g, D, 2 * batch[0] - 1, *opts, Z_DIM), epochs=epochs, desc=desc)
@@ -96,7 +95,7 @@ def train_vaegan(x, epochs: int, adv_weight: float, seed: int = 0, device=None, 
     torch.manual_seed(seed)
     vae, D = VAE(latent_dim=LATENT).to(device or "cpu"), gan.DCDiscriminator().to(device or "cpu")
     D.apply(gan.dcgan_init)
-    opts = (torch.optim.Adam(vae.parameters(), lr=VAE_LR), torch.optim.Adam(D.parameters(), 2e-4, betas=(0.5, 0.999)))
+    opts = (torch.optim.Adam(vae.parameters(), lr=VAE_LR), *gan.dcgan_optimizers(D))
     loader = make_loader(x, batch_size=VAE_BATCH, seed=seed)
     cpu = time.process_time()
     history = fit(vae, loader,   # the step owns both optimizers; the VAE's learning rate decays as in train_vae

@@ -27,11 +27,11 @@ import torch.nn.functional as F
 from torch import nn
 from torch.distributions import Normal, kl_divergence
 
-from . import assets, evaluate
+from . import evaluate
 from .data import loader as make_loader
 from .models import gan
 from .models.vae import PRIOR, reconstruction_nll
-from .train import fit
+from .train import fit, minimize
 
 
 def no_sizes(labels) -> torch.Tensor:
@@ -90,20 +90,12 @@ class CondVAE(nn.Module):
 
 def train_cvae(x, labels, sizes, epochs: int, n_classes: int, seed: int = 0, join=None, latent_dim: int = 4,
                desc: str = "cVAE"):
-    """Adam 1e-3, batch 128, beta = 1. Returns (model, {"cpu_s", "params"})."""
+    """Adam 1e-3, batch 64, beta = 1. Returns (model, {"cpu_s", "params"})."""
     torch.manual_seed(seed)
     model = CondVAE(n_classes, sizes.shape[1], latent_dim, join=join)
-
-    def step(m, batch, opt):
-        opt.zero_grad()
-        out = m.loss(*batch)
-        out["loss"].backward()
-        opt.step()
-        return out
-
     cpu = time.process_time()
-    fit(model, make_loader(x, labels, sizes, batch_size=64, seed=seed), step, torch.optim.Adam(model.parameters(), 1e-3),
-        epochs=epochs, desc=desc)
+    fit(model, make_loader(x, labels, sizes, batch_size=64, seed=seed), minimize(lambda m, batch: m.loss(*batch)),
+        torch.optim.Adam(model.parameters(), 1e-3), epochs=epochs, desc=desc)
     return model, {"cpu_s": time.process_time() - cpu, "params": n_parameters(model)}
 
 
@@ -159,8 +151,7 @@ def make_cgan(seed: int = 0, join=None, head=None):
     torch.manual_seed(seed)
     G, D = CondGenerator(join=join), ProjectionDiscriminator(head=head)
     G.apply(gan.dcgan_init)
-    opts = (torch.optim.Adam(G.parameters(), 2e-4, betas=(0.5, 0.999)),
-            torch.optim.Adam(D.parameters(), 2e-4, betas=(0.5, 0.999)))
+    opts = gan.dcgan_optimizers(G, D)
     return G, D, opts
 
 
@@ -176,13 +167,7 @@ def train_cgan(x, labels, epochs: int, step, seed: int = 0, join=None, head=None
     return G, D, opts, {"cpu_s": time.process_time() - cpu, "params": n_parameters(G, D)}
 
 
-PRETRAINED_CGAN = "cgan_fmnist"   # made by scripts/train_cgan.py
-
-
-def load_pretrained_cgan():
-    """The course's longer-trained conditional generator (``scripts/train_cgan.py``) and its card."""
-    G, card, _ = assets.load(PRETRAINED_CGAN, CondGenerator)
-    return G, card
+PRETRAINED_CGAN = "cgan_fmnist"   # made by scripts/train_cgan.py: assets.pretrained(PRETRAINED_CGAN)
 
 
 @torch.no_grad()
@@ -225,15 +210,11 @@ def train_reader(train, epochs: int, seed: int = 0) -> Reader:
     torch.manual_seed(seed)
     reader = Reader()
 
-    def step(m, batch, opt):
-        opt.zero_grad()
+    def loss(m, batch):
         factors, logits = m(batch[0])
-        loss = (factors - batch[2]).pow(2).mean() + F.cross_entropy(logits, batch[1])
-        loss.backward()
-        opt.step()
-        return loss
+        return (factors - batch[2]).pow(2).mean() + F.cross_entropy(logits, batch[1])
 
-    fit(reader, make_loader(train.images, train.labels, train.factors, batch_size=64, seed=seed), step,
+    fit(reader, make_loader(train.images, train.labels, train.factors, batch_size=64, seed=seed), minimize(loss),
         torch.optim.Adam(reader.parameters(), 2e-3), epochs=epochs, desc="reader")
     return reader.eval()
 

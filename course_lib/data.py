@@ -23,7 +23,6 @@ from . import config
 
 FASHION_CLASSES = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
                    "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot")
-MNIST_CLASSES = tuple(str(d) for d in range(10))
 
 
 class DataNotFoundError(RuntimeError):

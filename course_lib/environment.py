@@ -1,19 +1,30 @@
 """The environment check of notebook 00: is everything a learner needs here?"""
 from __future__ import annotations
 
-import importlib
+import importlib.metadata
 import platform
+import re
 import sys
+from pathlib import Path
 
 from . import config
 
-# import name -> (pip name, oldest version the course is tested with)
-REQUIRED = {
-    "torch": ("torch", "2.2"), "torchvision": ("torchvision", "0.17"), "numpy": ("numpy", "1.24"),
-    "matplotlib": ("matplotlib", "3.7"), "tqdm": ("tqdm", "4.66"), "sklearn": ("scikit-learn", "1.3"),
-    "torchmetrics": ("torchmetrics", "1.3"), "prdc": ("prdc", "0.2"), "ipywidgets": ("ipywidgets", "8.1"),
-    "nbgrader": ("nbgrader", "0.9.6"), "yaml": ("pyyaml", "6.0"),
-}
+
+def required() -> dict[str, str]:
+    """pip name -> the oldest version the course is tested with: the course's own dependencies as its
+    package metadata records them (``pyproject.toml``'s list, when it runs from a clone not installed).
+    The extras (dev, grading) are not the learner's."""
+    try:
+        lines = importlib.metadata.requires("course-lib") or []
+    except importlib.metadata.PackageNotFoundError:
+        text = (Path(__file__).resolve().parents[1] / "pyproject.toml").read_text()
+        lines = re.findall(r'^\s*"([^"]+)",', text.split("dependencies = [", 1)[1].split("]", 1)[0], flags=re.M)
+    out = {}
+    for line in lines:
+        if ";" not in line:
+            name, _, minimum = re.match(r"([A-Za-z0-9_.\-]+)\s*(>=\s*([\w.]+))?", line).groups()
+            out[name] = minimum or "0"
+    return out
 
 
 def _version_tuple(text: str):
@@ -24,17 +35,17 @@ def _version_tuple(text: str):
     return tuple(parts)
 
 
-def check_packages(required=REQUIRED):
-    """One row per package: (name, ok, what was found or what to do)."""
+def check_packages(packages: dict[str, str] | None = None):
+    """One row per package (pip name -> oldest version; default ``required()``): (name, ok, what was
+    found or what to do)."""
     rows = []
-    for module, (pip_name, minimum) in required.items():
+    for pip_name, minimum in (packages or required()).items():
         try:
-            version = getattr(importlib.import_module(module), "__version__", "?")
-        except Exception as err:  # noqa: BLE001 (not installed, or broken)
-            rows.append((pip_name, False, f"cannot import ({type(err).__name__}): run `make lab` again, "
-                                          f"or `pip install '{pip_name}>={minimum}'`"))
+            version = importlib.metadata.version(pip_name)
+        except importlib.metadata.PackageNotFoundError:
+            rows.append((pip_name, False, f"not installed: run `make lab` again, or `pip install '{pip_name}>={minimum}'`"))
             continue
-        ok = version == "?" or _version_tuple(version) >= _version_tuple(minimum)
+        ok = _version_tuple(version) >= _version_tuple(minimum)
         rows.append((pip_name, ok, version if ok else f"{version} is older than {minimum}: "
                                                     f"`pip install -U '{pip_name}>={minimum}'`"))
     return rows

@@ -31,16 +31,6 @@ from .models.stylegan import crop28, slerp
 CLASSIFIER = "fmnist_classifier"   # the shipped checkpoint's name in course_lib/assets
 
 
-def load_classifier(device=None) -> Classifier:
-    """The course's shipped Fashion-MNIST classifier, in eval mode."""
-    return assets.load(CLASSIFIER, Classifier, device)[0]
-
-
-def classifier_card() -> dict:
-    """The metrics recorded when the classifier was trained (test accuracy, time, hardware)."""
-    return assets.card(CLASSIFIER)
-
-
 def _check_images(images: torch.Tensor, name: str) -> torch.Tensor:
     if images.dim() != 4 or tuple(images.shape[1:]) != (1, 28, 28):
         raise ValueError(f"{name} should be images shaped (N, 1, 28, 28), not {tuple(images.shape)}")
@@ -53,7 +43,7 @@ def _check_images(images: torch.Tensor, name: str) -> torch.Tensor:
 
 @torch.no_grad()
 def features(images: torch.Tensor, classifier: Classifier | None = None, batch_size: int = 1000) -> torch.Tensor:
-    classifier = classifier or load_classifier()
+    classifier = classifier or assets.pretrained(CLASSIFIER)[0]
     return batched(classifier.features, _check_images(images, "images"), batch_size,
                    device=next(classifier.parameters()).device)
 
@@ -83,7 +73,7 @@ def fid_from_features(real_features: torch.Tensor, fake_features: torch.Tensor) 
 @torch.no_grad()
 def fid(real: torch.Tensor, fake: torch.Tensor, classifier: Classifier | None = None, batch_size: int = 1000) -> float:
     """Frechet distance between real and generated images in the classifier's feature space."""
-    classifier = classifier or load_classifier()
+    classifier = classifier or assets.pretrained(CLASSIFIER)[0]
     return fid_from_features(features(_check_images(real, "real"), classifier, batch_size),
                              features(_check_images(fake, "fake"), classifier, batch_size))
 
@@ -106,7 +96,7 @@ def manifold_scores(real_features: torch.Tensor, fake_features: torch.Tensor, k:
 @torch.no_grad()
 def class_histogram(images: torch.Tensor, classifier: Classifier | None = None) -> torch.Tensor:
     """How many images the classifier puts in each of the 10 classes."""
-    classifier = classifier or load_classifier()
+    classifier = classifier or assets.pretrained(CLASSIFIER)[0]
     labels = batched(lambda b: classifier(b).argmax(1), _check_images(images, "images"),
                      device=next(classifier.parameters()).device)
     return torch.bincount(labels, minlength=10)
@@ -114,7 +104,7 @@ def class_histogram(images: torch.Tensor, classifier: Classifier | None = None) 
 
 def report(real: torch.Tensor, fake: torch.Tensor, classifier: Classifier | None = None, k: int = 3) -> dict:
     """FID, precision, recall and the class histogram of ``fake`` against ``real``."""
-    classifier = classifier or load_classifier()
+    classifier = classifier or assets.pretrained(CLASSIFIER)[0]
     real_f, fake_f = features(real, classifier), features(fake, classifier)
     return {"fid": fid_from_features(real_f, fake_f), **manifold_scores(real_f, fake_f, k),
             "classes": class_histogram(fake, classifier).tolist()}

@@ -94,6 +94,13 @@ class Vocab:
         self.itos = [PAD, BOS, EOS] + sorted(set(tokens) - {PAD, BOS, EOS})
         self.stoi = {t: i for i, t in enumerate(self.itos)}
 
+    @classmethod
+    def from_itos(cls, itos: list[str]) -> Vocab:
+        """The vocabulary a checkpoint saved (its ``extra["itos"]``)."""
+        vocab = cls([])
+        vocab.itos, vocab.stoi = list(itos), {t: i for i, t in enumerate(itos)}
+        return vocab
+
     def __len__(self):
         return len(self.itos)
 
@@ -126,6 +133,7 @@ class SeqVAE(nn.Module):
     def __init__(self, vocab_size: int, latent_dim: int = 32, embed: int = 32, hidden: int = 192):
         super().__init__()
         self.latent_dim = latent_dim
+        self.config = {"vocab_size": vocab_size, "latent_dim": latent_dim, "embed": embed, "hidden": hidden}   # assets
         self.embed = nn.Embedding(vocab_size, embed, padding_idx=PAD_ID)
         self.encoder = nn.GRU(embed, hidden, batch_first=True, bidirectional=True)
         self.to_stats = nn.Linear(2 * hidden, 2 * latent_dim)
@@ -234,16 +242,5 @@ class MoleculeSet:
 
 def save_seqvae(name: str, model: SeqVAE, vocab: Vocab, length: int, card: dict, folder=None):
     """A self-describing checkpoint (``course_lib.assets``): float16 weights, the sizes that rebuild
-    the model, the vocabulary and sequence length, and the card beside it."""
-    args = {"vocab_size": len(vocab), "latent_dim": model.latent_dim, "embed": model.embed.embedding_dim,
-            "hidden": model.out.in_features}
-    return assets.save(name, model, args, card, extra={"itos": vocab.itos, "length": length}, half=True, folder=folder)
-
-
-def load_shipped(kind: str, folder=None):
-    """The course's trained SMILES or SELFIES VAE: (model, vocab, length, card)."""
-    model, card, extra = assets.load(f"moses_{kind}_vae", SeqVAE, folder=folder)
-    vocab = Vocab([])
-    vocab.itos = list(extra["itos"])
-    vocab.stoi = {t: i for i, t in enumerate(vocab.itos)}
-    return model, vocab, extra["length"], card
+    the model, the vocabulary and sequence length (its extra), and the card beside it."""
+    return assets.save(name, model, card, extra={"itos": vocab.itos, "length": length}, half=True, folder=folder)

@@ -5,9 +5,9 @@
   with the model answer and its key
   points (a self-check list), and a running score. ``text()`` is the same quiz as plain
   text, used where widgets are not available.
-* Classroom: ``build_assignment()`` writes the nbgrader source notebook
-  ``solutions/09_quiz/09_quiz.ipynb``: multiple-choice answers are autograded by hidden
-  tests, short answers and essays are manually graded cells that carry their rubric.
+* Classroom: the teacher's ``grading.quiz`` (``make quiz``) writes the nbgrader source notebook
+  ``solutions/09_quiz/09_quiz.ipynb`` from ``graded()``: multiple-choice answers are autograded by
+  hidden tests, short answers and essays are manually graded cells that carry their rubric.
 
 Both pools' options are shuffled per question (seeded, ``balanced``) so that the key letters
 are balanced.
@@ -207,75 +207,3 @@ def glossary_markdown(bank: dict | None = None) -> str:
     bank = bank or load()
     return "## Glossary\n\n" + "\n".join(f"- **{g['term']}** ({g['notebook']}): {g['definition']}"
                                         for g in bank["glossary"])
-
-
-# ---- the classroom version: an nbgrader source notebook --------------------------------------
-
-def _nbgrader(grade_id, solution=False, grade=False, points=None, locked=False) -> dict:
-    meta = {"grade": grade, "grade_id": grade_id, "locked": locked, "schema_version": 3,
-            "solution": solution, "task": False}
-    return meta if points is None else {**meta, "points": points}
-
-
-def _manual(prompt: str, solution: str, grade_id: str, points: int) -> list:
-    """A prompt and a teacher-graded answer cell whose solution (model answer, rubric) only graders see."""
-    from nbformat.v4 import new_markdown_cell
-    answer = new_markdown_cell(f"### BEGIN SOLUTION\n{solution}\n### END SOLUTION")
-    answer.metadata["nbgrader"] = _nbgrader(grade_id, solution=True, grade=True, points=points)
-    return [new_markdown_cell(prompt), answer]
-
-
-def build_assignment(path: Path | str | None = None, bank: dict | None = None) -> Path:
-    """Write the nbgrader source notebook of the classroom quiz (default solutions/09_quiz/09_quiz.ipynb)."""
-    import nbformat
-    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
-
-    bank = bank or load()
-    bank = {**bank, "multiple_choice": graded(bank)}
-    path = Path(path or ROOT / "solutions" / "09_quiz" / "09_quiz.ipynb")
-    cells = [new_markdown_cell(
-        "# 09 · Quiz and essays\n\n"
-        f"{len(bank['multiple_choice'])} multiple-choice questions (1 point each, graded automatically), "
-        f"{len(bank['short_answer'])} short-answer questions and {len(bank['essays'])} essay prompts (graded by your "
-        "teacher). For each multiple-choice question set the variable to **one letter**, e.g. "
-        "`answer_mc01 = \"a\"`, and run the check cell below it: it tells you whether the format is right, "
-        "not whether the answer is. Write short answers and essays in the cells marked for them.\n\n"
-        "Self-study instead? The same questions with instant feedback: notebook `10_self_quiz`.")]
-    cells[0].metadata["tags"] = ["setup"]
-    for i, q in enumerate(bank["multiple_choice"], 1):
-        var = f"answer_{q['id']}"
-        cells.append(new_markdown_cell(f"**{i}.** *({TOPICS[q['topic']]}, notebook {q['notebook']})* {q['prompt']}\n\n"
-                                       + "\n".join(f"- **{k})** {v}" for k, v in q["options"].items())))
-        cell = new_code_cell(f"### BEGIN SOLUTION\n{var} = \"{q['answer']}\"\n### END SOLUTION")
-        cell.metadata["nbgrader"] = _nbgrader(q["id"], solution=True)
-        cells.append(cell)
-        letters = ", ".join(f'"{k}"' for k in q["options"])
-        test = new_code_cell(f"assert {var} in ({letters},), 'set {var} to one letter: {letters}'\n"
-                             f"print('{var} is set: it will be graded when you hand the quiz in.')\n"
-                             f"### BEGIN HIDDEN TESTS\nassert {var} == \"{q['answer']}\", 'not the right option'\n"
-                             "### END HIDDEN TESTS")
-        test.metadata["nbgrader"] = _nbgrader(f"{q['id']}_test", grade=True, points=1, locked=True)
-        cells.append(test)
-    cells.append(new_markdown_cell("## Short answers\n\nTwo to five sentences each."))
-    for i, q in enumerate(bank["short_answer"], 1):
-        rubric = "\n".join(f"- {p}" for p in q["key_points"])
-        cells += _manual(f"**S{i}.** *({q['points']} points, notebook {q['notebook']})* {q['prompt']}",
-                         f"*Model answer.* {q['model_answer'].strip()}\n\n"
-                         f"*Rubric (one point per key point, up to {q['points']}):*\n{rubric}", q["id"], q["points"])
-    cells.append(new_markdown_cell("## Essays\n\nAbout 400–700 words each; cite what you measured in the notebooks."))
-    for e in bank["essays"]:
-        rubric = "\n".join(f"- ({c['points']} pt) {c['criterion']}" for c in e["criteria"])
-        cells += _manual(f"**{e['title']}** *({e['points']} points)* {e['prompt']}",
-                         f"*Rubric for the grader:*\n{rubric}\n\n*An excellent answer:* {e['excellent'].strip()}",
-                         e["id"], e["points"])
-    cells.append(new_markdown_cell(glossary_markdown(bank)))
-    nb = new_notebook(cells=cells, metadata={
-        "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
-        "language_info": {"name": "python"}, "course": {"quiz": True}})
-    path.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(nb, path)
-    return path
-
-
-if __name__ == "__main__":
-    print(f"wrote {build_assignment()}")

@@ -22,10 +22,10 @@ from torch import nn
 
 from . import wardrobe
 from .data import loader as make_loader
-from .train import fit
+from .models import gan
+from .train import fit, minimize
 
 STYLE = (3, 4)            # the fabric factors: texture (stripes) and brightness
-SHAPE = (0, 1, 2)         # the shape factors: sleeve, width, length
 THRESHOLD = 0.15          # try-on mask: a wardrobe garment is never darker than 0.29 inside, the background 0
 
 
@@ -66,14 +66,7 @@ def train_transfer(content, style, target, epochs: int, seed: int = 0, transfer=
     Returns (net, {"cpu_s"})."""
     torch.manual_seed(seed)
     net = TransferNet(transfer=transfer)
-
-    def step(m, batch, opt):
-        opt.zero_grad()
-        loss = F.binary_cross_entropy(m(batch[0], batch[1]), batch[2])
-        loss.backward()
-        opt.step()
-        return loss
-
+    step = minimize(lambda m, batch: F.binary_cross_entropy(m(batch[0], batch[1]), batch[2]))
     cpu = time.process_time()
     fit(net, make_loader(content, style, target, batch_size=64, seed=seed), step,
         torch.optim.Adam(net.parameters(), 1e-3), epochs=epochs, desc="AdaIN transfer")
@@ -115,7 +108,7 @@ def pix2pix_step(G, D, x, y, opt_G, opt_D, l1_weight: float = 100.0) -> dict:
     adv, l1 = F.softplus(-d_out).mean(), (fake - y).abs().mean()   # BCE(d, 1): the non-saturating loss
     (adv + l1_weight * l1).backward()
     opt_G.step()
-    return {"d_loss": d_loss.item(), "adv": adv.item(), "l1": l1.item()}
+    return {"d_loss": d_loss.detach(), "adv": adv.detach(), "l1": l1.detach()}   # fit reads them back in groups
 
 
 def train_pix2pix(x, y, epochs: int, seed: int = 0, l1_weight: float = 100.0):
@@ -123,8 +116,7 @@ def train_pix2pix(x, y, epochs: int, seed: int = 0, l1_weight: float = 100.0):
     as in the paper. Returns (G, {"cpu_s"})."""
     torch.manual_seed(seed)
     G, D = UNet(), patch_discriminator()
-    opts = (torch.optim.Adam(G.parameters(), 2e-4, betas=(0.5, 0.999)),
-            torch.optim.Adam(D.parameters(), 2e-4, betas=(0.5, 0.999)))
+    opts = gan.dcgan_optimizers(G, D)   # pix2pix kept DCGAN's settings
     cpu = time.process_time()
     fit(G, make_loader(x, y, batch_size=64, seed=seed),   # the step owns both optimizers
         lambda g, b, _: pix2pix_step(g, D, *b, *opts, l1_weight), epochs=epochs, desc="pix2pix")

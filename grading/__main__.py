@@ -1,6 +1,7 @@
 """python -m grading autograde <assignment> [<assignment> ...] [options]   (run from the course folder)
    python -m grading bundle <folder> [--self-study]   (what students get)
    python -m grading release-answers [NN ...]   (students now get these assignments' answers)
+   python -m grading quiz [--output PATH]   (rebuild solutions/09_quiz from quiz/*.yaml)
 
 Exit status 0 when every submission has a recorded outcome (a crashed, flagged or unreadable
 one is recorded, with the reason, and listed in the report), 1 when the run itself could not
@@ -32,7 +33,13 @@ def main(argv=None) -> int:
     release = sub.add_parser("release-answers", help="students get these assignments' answers from now on "
                                                      "(course.yml); without one, list what is released")
     release.add_argument("assignments", nargs="*", help="e.g. 02 or 02_variational_autoencoders")
+    quiz = sub.add_parser("quiz", help="rebuild the classroom quiz's source notebook from quiz/*.yaml")
+    quiz.add_argument("--output", help="where to write it (default: solutions/09_quiz/09_quiz.ipynb)")
     args = parser.parse_args(argv)
+    if args.command == "quiz":
+        from .quiz import build_assignment
+        print(f"wrote {build_assignment(args.output)}; then `make release`")
+        return 0
     if args.command == "bundle":
         from .bundle import build, released
         print(f"student bundle: {build(args.folder, self_study=args.self_study)}")

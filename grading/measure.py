@@ -4,16 +4,12 @@ notebook for one solved submission of each graded notebook, then 20 submissions 
 5 blank) of 01 and 02 at 1 and 2 workers. Writes measure.json."""
 import json
 import shutil
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
-from nbgrading import graded_assignments, make_course, solutions_of, submit  # noqa: E402
-
-from grading.run import autograde  # noqa: E402
+from .course import graded_assignments, make_course, solutions_of, submit
+from .run import autograde
 
 
 def course(tmp: Path, assignment: str, n: int) -> Path:

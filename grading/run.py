@@ -18,11 +18,11 @@ from pathlib import Path
 import nbformat
 
 from . import flags as flagging
+from .course import is_grade, is_setup, is_solution, nbgrader_meta
 from .sandbox import Limits, execute
 from .steps import REPAIRS, LoadSandboxOutputs, RepairCells
 
 NBGRADER_SANITIZE = ["ClearOutput", "DeduplicateIds", "OverwriteKernelspec", "OverwriteCells", "CheckCellMetadata"]
-NBGRADER_RECORD = ["IgnorePattern", "LimitOutput", "SaveAutoGrades", "AssignLatePenalties", "CheckCellMetadata"]
 
 
 @dataclass
@@ -84,7 +84,7 @@ def _run_cells(nb, release, submitted, reduced: bool) -> list[int] | None:
     original = {c.get("id"): c.source for c in release.cells}
     student = {c.get("id"): c.source for c in submitted.cells}
     return [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and (
-        "setup" in c.metadata.get("tags", []) or c.metadata.get("nbgrader") or c.get("id") not in original
+        is_setup(c) or nbgrader_meta(c) or c.get("id") not in original
         or student.get(c.get("id"), original[c.get("id")]) != original[c.get("id")])]
 
 
@@ -107,14 +107,14 @@ def _scan(nb, source_nb, release) -> dict[str, list[str]]:
     for a name the tests call: one imported by a setup cell, or from a protected module by any
     cell the teacher wrote."""
     known = flagging.aliases(c.source for c in nb.cells if c.cell_type == "code")
-    teachers = [c for c in source_nb.cells if c.cell_type == "code" and not c.metadata.get("nbgrader", {}).get("solution")]
+    teachers = [c for c in source_nb.cells if c.cell_type == "code" and not is_solution(c)]
     used = flagging.imported((c.source for c in teachers), flagging.PROTECTED) | flagging.imported(
         c.source for c in teachers if "setup" in c.metadata.get("tags", []))
-    tests_read = flagging.names_read(c.source for c in teachers if c.metadata.get("nbgrader", {}).get("grade"))
+    tests_read = flagging.names_read(c.source for c in teachers if is_grade(c))
     used = {name: module for name, module in used.items() if name in tests_read}   # `data = ...` stays the student's
     original = {c.get("id"): c.source for c in release.cells}
     refs = {c.metadata["nbgrader"]["grade_id"]: flagging.defined_names(c.source) for c in source_nb.cells
-            if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("solution")}
+            if c.cell_type == "code" and is_solution(c)}
     found = {}
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader", {})

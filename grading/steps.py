@@ -10,16 +10,14 @@ from pathlib import Path
 
 import nbformat
 from nbgrader.preprocessors import NbGraderPreprocessor
+from nbgrader.utils import is_grade
 from traitlets import Unicode
 
+from .course import nbgrader_meta as _meta
 from .sandbox import NOT_RUN
 
 # (student, notebook) -> what RepairCells changed, for the grading report
 REPAIRS: dict[tuple[str, str], list[str]] = {}
-
-
-def _meta(cell) -> dict:
-    return cell.metadata.get("nbgrader", {})
 
 
 class RepairCells(NbGraderPreprocessor):
@@ -56,8 +54,14 @@ class RepairCells(NbGraderPreprocessor):
         return nb, resources
 
 
-def graded_cell_indices(nb) -> set[int]:
-    return {i for i, c in enumerate(nb.cells) if c.cell_type == "code" and _meta(c).get("grade")}
+def take_outputs(cell, done) -> None:
+    """``cell`` gets the outputs the sandbox recorded for it; in a grade cell a warning shows as output
+    (nbgrader scores any stderr 0, and a warning is not a failed test)."""
+    cell.outputs, cell.execution_count = done.outputs, done.execution_count
+    if is_grade(cell):
+        for out in cell.outputs:
+            if out.output_type == "stream" and out.name == "stderr":
+                out.name, out.text = "stdout", "[stderr] " + out.text
 
 
 class LoadSandboxOutputs(NbGraderPreprocessor):
@@ -89,11 +93,7 @@ class LoadSandboxOutputs(NbGraderPreprocessor):
             if result.get("run_cells") is not None and i not in result["run_cells"]:
                 cell.outputs = [nbformat.from_dict(o) for o in own.get(cell.get("id"), [])]
                 continue
-            cell.outputs, cell.execution_count = done.outputs, done.execution_count
-            if _meta(cell).get("grade"):
-                for out in cell.outputs:   # a warning is not a failed test (nbgrader scores stderr 0)
-                    if out.output_type == "stream" and out.name == "stderr":
-                        out.name, out.text = "stdout", "[stderr] " + out.text
+            take_outputs(cell, done)
         return nb, resources
 
 
@@ -119,13 +119,8 @@ class SandboxedExecute(NbGraderPreprocessor):
                 del os.environ["COURSE_PROFILE"]
         ran = nbformat.reads(result["notebook"], as_version=4)
         for cell, done in zip(nb.cells, ran.cells):
-            if cell.cell_type != "code":
-                continue
-            cell.outputs, cell.execution_count = done.outputs, done.execution_count
-            if _meta(cell).get("grade"):
-                for out in cell.outputs:   # a warning is not a failed test (nbgrader scores stderr 0)
-                    if out.output_type == "stream" and out.name == "stderr":
-                        out.name, out.text = "stdout", "[stderr] " + out.text
+            if cell.cell_type == "code":
+                take_outputs(cell, done)
         if result["status"] != "ok":
             self.log.warning("%s: %s", name, result["reason"])
         return nb, resources

@@ -1,4 +1,4 @@
-"""The course's reference models against pytorch/examples' at equal CPU time (issue 19).
+"""The course's reference models against pytorch/examples' at equal CPU time.
 
     COURSE_DATA=../shared/data python scripts/benchmark_equal_compute.py              # the full comparison
     COURSE_DATA=../shared/data python scripts/benchmark_equal_compute.py --vae-seconds 30 --gan-seconds 30 --seeds 1
@@ -30,7 +30,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from course_lib import compare, data, metrics
+from course_lib import assets, compare, data, metrics
 from course_lib.models import VAE, gan
 from course_lib.models.vae import importance_weighted_nll
 
@@ -151,8 +151,7 @@ def run_gan(G, D, to_d, x, seconds: float, seed: int, z_dim: int) -> dict:
     """Train for ``seconds`` of step CPU time; ``to_d`` maps images in [0, 1] to D's input."""
     G.apply(gan.dcgan_init)
     D.apply(gan.dcgan_init)
-    opt_G = torch.optim.Adam(G.parameters(), 2e-4, betas=(0.5, 0.999))
-    opt_D = torch.optim.Adam(D.parameters(), 2e-4, betas=(0.5, 0.999))
+    opt_G, opt_D = gan.dcgan_optimizers(G, D)
     cpu, images = 0.0, 0
     for _, xb in batches(x, 128, seed):
         if cpu >= seconds:
@@ -200,7 +199,7 @@ def main():
 
     print(f"DCGAN, {args.gan_seconds:.0f} CPU-s each, 2,000 samples vs 2,000 test images (course classifier)")
     real = x_test
-    classifier = metrics.load_classifier()
+    classifier = assets.pretrained(metrics.CLASSIFIER)[0]
     for name, build in [("course DCGAN 28x28", course_dcgan), ("pytorch/examples 64x64", examples_dcgan)]:
         for seed in range(args.seeds):
             torch.manual_seed(seed)

@@ -34,7 +34,7 @@ def main():
     args = parser.parse_args()
     config.seed_everything(0)
     x, y = data.fashion_mnist("train")
-    classifier = metrics.load_classifier()
+    classifier = assets.pretrained(metrics.CLASSIFIER)[0]
     G, D, opts = conditional.make_cgan(seed=0, join=conditioned_input, head=projection_logit)
     card = {"epochs": 0, "batch_size": 64, "train_cpu_seconds": 0.0, "accuracy_per_epoch": [],
             "hardware": assets.hardware(), "torch": str(torch.__version__), "data": "Fashion-MNIST train (60k)",
@@ -45,7 +45,7 @@ def main():
         card["epochs"] += 1
         card["train_cpu_seconds"] = round(time.process_time() - start, 1)
         card["accuracy_per_epoch"].append(round(accuracy(G, classifier), 4))
-        assets.save(conditional.PRETRAINED_CGAN, G, G.config, card, half=True)
+        assets.save(conditional.PRETRAINED_CGAN, G, card, half=True)
         print(time.strftime("%H:%M:%S"), card["epochs"], card["accuracy_per_epoch"][-1], flush=True)
 
     conditional.train_cgan(x, y, args.epochs, gan_step, seed=0, models=(G, D, opts), callback=checkpoint)

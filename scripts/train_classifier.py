@@ -32,7 +32,7 @@ def main(epochs: int = 4):
     card = {"test_accuracy": round(accuracy, 4), "epochs": epochs, "train_seconds": round(history.seconds, 1),
             "hardware": assets.hardware(), "torch": torch.__version__, "fid_real_vs_real_10k": round(floor, 3),
             "data": "Fashion-MNIST train (60k) / test (10k)"}
-    assets.save(metrics.CLASSIFIER, model, {}, card)
+    assets.save(metrics.CLASSIFIER, model, card)
     print(json.dumps(card, indent=2))
 
 

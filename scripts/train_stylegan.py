@@ -28,15 +28,15 @@ def save(trainer, history, args, seen, final=False):
             "train_seconds": round(history.seconds, 1), "hardware": assets.hardware(),
             "torch": str(torch.__version__), "config": {"z_dim": G.z_dim, "w_dim": G.w_dim},
             "data": "Fashion-MNIST train (60k), padded to 32x32"}
-    assets.save(sg.PRETRAINED, G, G.config, card, half=True)
+    assets.save(sg.PRETRAINED, G, card, half=True)
     if final:
-        G, _ = sg.load_pretrained()   # score what ships: the float16 weights
+        G, _, _ = assets.pretrained(sg.PRETRAINED)   # score what ships: the float16 weights
         real, _ = data.fashion_mnist("test", n=5000, seed=1)
-        classifier = metrics.load_classifier()
+        classifier = assets.pretrained(metrics.CLASSIFIER)[0]
         for psi in (1.0, 0.7):
             rep = metrics.report(real, sg.sample(G, 5000, psi=psi, seed=0), classifier)
             card[f"psi={psi}"] = {k: (round(v, 3) if isinstance(v, float) else v) for k, v in rep.items()}
-        assets.save(sg.PRETRAINED, trainer.G_ema, trainer.G_ema.config, card, half=True)
+        assets.save(sg.PRETRAINED, trainer.G_ema, card, half=True)
     return card
 
 

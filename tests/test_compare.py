@@ -4,7 +4,7 @@ import math
 import pytest
 import torch
 
-from course_lib import compare, metrics
+from course_lib import assets, compare, metrics
 from course_lib.models import VAE, gan, stylegan
 
 from course_answers.a02_variational_autoencoders import negative_elbo
@@ -24,7 +24,7 @@ def test_fid_from_features_has_the_analytic_value_of_two_diagonal_gaussians():
 def test_fid_of_images_is_the_fid_of_their_features():
     torch.manual_seed(1)
     real, fake = torch.rand(300, 1, 28, 28), torch.rand(300, 1, 28, 28) ** 2
-    clf = metrics.load_classifier()
+    clf = assets.pretrained(metrics.CLASSIFIER)[0]
     direct = metrics.fid_from_features(metrics.features(real, clf), metrics.features(fake, clf))
     assert metrics.fid(real, fake, clf) == pytest.approx(direct, rel=1e-6)
 
@@ -103,7 +103,7 @@ def test_training_functions_report_cost_and_samplers_give_images_in_unit_range()
 
 def test_scores_of_real_images_against_themselves_sit_at_the_floor():
     torch.manual_seed(6)
-    clf = metrics.load_classifier()
+    clf = assets.pretrained(metrics.CLASSIFIER)[0]
     from course_lib import data
     try:
         real, _ = data.fashion_mnist("test", n=400)
@@ -126,7 +126,7 @@ def test_slerp_keeps_the_norm_of_gaussian_codes_and_hits_both_ends():
 
 
 def test_scores_report_feature_spread_and_the_class_histogram():
-    clf = metrics.load_classifier()
+    clf = assets.pretrained(metrics.CLASSIFIER)[0]
     torch.manual_seed(8)
     real = torch.rand(200, 1, 28, 28)
     out = compare.scores(metrics.features(real, clf), real[:1].expand(200, 1, 28, 28).clone(), clf)

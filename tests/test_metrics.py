@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from course_lib import metrics, wardrobe
+from course_lib import assets, metrics, wardrobe
 
 
 @pytest.fixture(scope="module")
@@ -10,12 +10,12 @@ def images():
 
 
 def test_classifier_card_and_accuracy():
-    card = metrics.classifier_card()
+    card = assets.card(metrics.CLASSIFIER)
     assert card["test_accuracy"] >= 0.88 and card["fid_real_vs_real_10k"] >= 0
 
 
 def test_fid_of_a_set_with_itself_is_zero_and_grows_with_distortion(images):
-    clf = metrics.load_classifier()
+    clf = assets.pretrained(metrics.CLASSIFIER)[0]
     same = metrics.fid(images, images, clf)
     noisy = metrics.fid(images, (images + 0.05 * torch.randn_like(images)).clamp(0, 1), clf)
     dark = metrics.fid(images, images * 0.4, clf)

@@ -1,6 +1,7 @@
 import pytest
 import torch
 
+from course_lib import assets
 from course_lib import molecules as mol
 
 PHENOL, ASPIRIN = "c1ccccc1O", "CC(=O)Oc1ccccc1C(=O)O"
@@ -53,7 +54,8 @@ def test_seqvae_loss_and_generation():
 
 @pytest.mark.parametrize("kind", ["smiles", "selfies"])
 def test_shipped_models_load_with_their_cards(kind):
-    model, vocab, length, card = mol.load_shipped(kind)
+    model, card, extra = assets.pretrained(f"moses_{kind}_vae")
+    vocab, length = mol.Vocab.from_itos(extra["itos"]), extra["length"]
     assert card["kind"] == kind and {"validity", "uniqueness", "novelty", "reconstruction"} <= set(card)
     strings = vocab.decode(model.generate(torch.randn(20, model.latent_dim), max_len=length))
     assert len(strings) == 20

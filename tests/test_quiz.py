@@ -69,11 +69,22 @@ def test_validate_names_problems():
     assert any("not an option" in p for p in quiz.validate(broken))
 
 
-def test_classroom_notebook_is_built_from_the_bank(tmp_path):
-    built = nbformat.read(quiz.build_assignment(tmp_path / "09_quiz.ipynb"), as_version=4)
-    committed = nbformat.read(source_notebook("09_quiz"), as_version=4)
-    strip = lambda nb: [(c.cell_type, c.source, c.metadata) for c in nb.cells]  # noqa: E731
-    assert strip(built) == strip(committed), "solutions/09_quiz is stale: run `python -m course_lib.quiz`"
+def test_classroom_notebook_is_built_from_the_bank_byte_for_byte(tmp_path):
+    from grading.quiz import build_assignment
+
+    built = build_assignment(tmp_path / "09_quiz.ipynb").read_bytes()
+    assert build_assignment(tmp_path / "again.ipynb").read_bytes() == built, "two builds of one bank differ"
+    assert built == source_notebook("09_quiz").read_bytes(), "solutions/09_quiz is stale: run `make quiz`"
+
+
+def test_quiz_command_line_writes_nothing_when_asked_for_help(tmp_path):
+    import subprocess
+    import sys
+
+    before = source_notebook("09_quiz").read_bytes()
+    for argv in (["-m", "grading", "quiz", "--help"], ["-m", "grading", "--help"], ["-m", "course_lib.quiz", "--help"]):
+        subprocess.run([sys.executable, *argv], cwd=ROOT, capture_output=True, timeout=120)
+    assert source_notebook("09_quiz").read_bytes() == before
 
 
 def test_classroom_quiz_grades_blank_right_and_wrong(tmp_path):
@@ -158,3 +169,25 @@ def test_graded_answers_are_never_shipped():
     assert not [q["id"] for q in graded if q["explanation"] in shipped]
     assert not [q["id"] for q in BANK["short_answer"] if q["model_answer"].strip() in shipped]
     assert not [e["id"] for e in BANK["essays"] if e["excellent"].strip() in shipped]
+
+
+def test_readme_counts_are_the_files_counts():
+    """The numbers README quotes about the quiz, the glossary and the notebooks are the files' own."""
+    readme = (ROOT / "README.md").read_text()
+    graded, own = quiz.graded(BANK), quiz.self_study(BANK)
+
+    def number(pattern: str) -> int:
+        found = re.findall(pattern, readme)
+        assert found, f"README no longer says {pattern!r}"
+        assert len(set(found)) == 1, f"README gives {pattern!r} two values: {found}"
+        return int(found[0])
+
+    assert number(r"(\d+) multiple-choice \(autograded\)") == len(graded) == number(r"the other (\d+) are the graded")
+    assert number(r"`multiple_choice.yaml` \((\d+) questions") == len(BANK["multiple_choice"])
+    assert number(r"(\d+) marked `pool: self`") == len(own)
+    assert number(r"(\d+) short answers") == len(BANK["short_answer"])
+    assert number(r"study guide's (\d+) questions") == len(BANK["short_answer"])
+    assert number(r"(\d+) essays") == len(BANK["essays"]) == number(r"`essays.yaml` \((\d+) prompts")
+    assert number(r"`glossary.yaml` \((\d+) terms") == len(BANK["glossary"])
+    listed = re.findall(r"^\| `(\d\d_\w+)` \|", readme, flags=re.M)
+    assert listed == sorted(p.name for p in (ROOT / "solutions").iterdir() if p.is_dir()), "README's course map"

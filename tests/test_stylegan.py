@@ -1,6 +1,6 @@
 import torch
 
-from course_lib import metrics
+from course_lib import assets, metrics
 from course_lib.models import stylegan as sg
 
 from course_answers import a04_gan_basics as a04
@@ -67,12 +67,12 @@ def test_trainer_updates_g_d_ema_and_w_avg():
 
 
 def test_shipped_generator_loads_and_makes_clothes():
-    G, card = sg.load_pretrained()
+    G, card, _ = assets.pretrained(sg.PRETRAINED)
     images = sg.sample(G, 64, seed=0)
     assert images.shape == (64, 1, 28, 28) and images.min() >= 0 and images.max() <= 1
     assert {"images_seen", "train_seconds", "hardware", "psi=1.0", "psi=0.7"} <= set(card)
     assert card["psi=1.0"]["fid"] < 100
     classes = metrics.class_histogram(images)
     assert (classes > 0).sum() >= 5  # varied garments, not one mode
-    w_smooth = metrics.path_length(G, 64, "w", metrics.load_classifier().features).median()
+    w_smooth = metrics.path_length(G, 64, "w", assets.pretrained(metrics.CLASSIFIER)[0].features).median()
     assert w_smooth > 0

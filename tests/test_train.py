@@ -95,16 +95,20 @@ def test_callback_every_n_steps_or_each_epoch_and_its_stop():
     assert len(history.steps["loss"]) == 5 and history.epochs["loss"] and not model.training
 
 
-def test_assets_round_trip_rebuilds_from_stored_arguments(tmp_path):
+def test_assets_round_trip_rebuilds_from_the_models_config(tmp_path):
     from course_lib import assets
-    model = nn.Linear(3, 2)
-    assets.save("toy", model, {"in_features": 3, "out_features": 2}, {"score": 1.5}, extra={"note": "toy"},
-                half=True, folder=tmp_path)
-    fresh, card, extra = assets.load("toy", nn.Linear, folder=tmp_path)
-    assert fresh.weight.dtype == torch.float32 and torch.allclose(fresh.weight, model.weight, atol=1e-3)
+    from course_lib.models.stylegan import Generator
+
+    model = Generator(z_dim=8, w_dim=8, mapping_layers=1, channels=(4, 4))
+    assets.save("toy", model, {"score": 1.5}, extra={"note": "toy"}, half=True, folder=tmp_path)
+    fresh, card, extra = assets.pretrained("toy", folder=tmp_path)
+    assert type(fresh) is Generator and fresh.config == model.config
+    assert fresh.const.dtype == torch.float32 and torch.allclose(fresh.const, model.const, atol=1e-2)
     assert card == {"score": 1.5} and extra == {"note": "toy"} and not fresh.training
+    with pytest.raises(TypeError, match="config"):
+        assets.save("toy", nn.Linear(3, 2), {}, folder=tmp_path)   # a model that cannot say how to rebuild it
     with pytest.raises(FileNotFoundError, match="scripts/"):
-        assets.load("missing", nn.Linear, folder=tmp_path)
+        assets.pretrained("missing", folder=tmp_path)
 
 
 def test_shipped_checkpoints_describe_themselves():
@@ -114,8 +118,10 @@ def test_shipped_checkpoints_describe_themselves():
     assert names, "no shipped checkpoints"
     for name in names:
         ckpt = torch.load(assets.path(name), map_location="cpu", weights_only=True)
-        assert set(ckpt) == {"model_args", "state_dict", "extra"}, name
+        assert set(ckpt) == {"model", "model_args", "state_dict", "extra"}, name
         assert assets.card(name), name
+        model, _, _ = assets.pretrained(name)
+        assert model.config == ckpt["model_args"] and not model.training, name
 
 
 def test_continued_history_counts_steps_of_any_loss_name():

@@ -17,7 +17,7 @@ from nbgrading import (
 from variants import VARIANTS
 
 GRADED = graded_assignments()
-TARGET = 0.90   # share of the mutants the visible tests must catch (issue 14)
+TARGET = 0.90   # share of the mutants the visible tests must catch
 
 
 def test_every_exercise_has_two_correct_variants():

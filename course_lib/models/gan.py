@@ -148,6 +148,13 @@ def dcgan_init(module: nn.Module) -> None:
         nn.init.zeros_(module.bias)
 
 
+def dcgan_optimizers(*models: nn.Module, lr: float = 2e-4, beta1: float = 0.5) -> tuple:
+    """One Adam per model with DCGAN's settings (Radford, Metz, Chintala 2016, section 4): learning
+    rate 2e-4, as 1e-3 was too high for the game, and beta1 = 0.5, as the default 0.9 made training
+    oscillate and unstable. Used by every adversarial model of the course (05, 06, 08)."""
+    return tuple(torch.optim.Adam(m.parameters(), lr, betas=(beta1, 0.999)) for m in models)
+
+
 class MinibatchStd(nn.Module):
     """Appends one feature: the average standard deviation of the features across the batch.
     A collapsed generator's batch has almost none, which the discriminator can then see.

@@ -217,14 +217,7 @@ def sample(G, n: int, psi: float = 1.0, seed: int | None = None, batch_size: int
     return torch.cat([crop28(G(b.to(dev), psi)).cpu() for b in z.split(batch_size)])
 
 
-PRETRAINED = "stylegan_fmnist"   # made by scripts/train_stylegan.py
-
-
-def load_pretrained(device=None):
-    """The course's trained generator (moving-average weights) and its card (metrics, time, hardware)."""
-    from .. import assets
-    G, card, _ = assets.load(PRETRAINED, Generator, device)
-    return G.requires_grad_(False), card
+PRETRAINED = "stylegan_fmnist"   # made by scripts/train_stylegan.py: assets.pretrained(PRETRAINED)
 
 
 def slerp(a, b, t):
