@@ -33,6 +33,7 @@ from torch import nn
 from course_lib import assets, compare, data, metrics
 from course_lib.models import VAE, gan
 from course_lib.models.vae import importance_weighted_nll
+from course_lib.train import fit, minimize
 
 from course_answers.a02_variational_autoencoders import negative_elbo
 from course_answers.a04_gan_basics import gan_step
@@ -88,13 +89,23 @@ class ExamplesDiscriminator(nn.Module):
         return self.main(x)
 
 
-def batches(x, batch_size: int, seed: int):
-    """Endless shuffled batches, epoch after epoch: (epoch, batch)."""
-    gen, epoch = torch.Generator().manual_seed(seed), 0
-    while True:
-        for idx in torch.randperm(len(x), generator=gen).split(batch_size):
-            yield epoch, x[idx]
-        epoch += 1
+def on_budget(step, seconds: float, optimizer=None, lr: float = 0.0, decay: bool = False):
+    """``step`` for ``fit`` that counts its own process CPU time and images in ``spent`` (data loading
+    and ``fit``'s bookkeeping are not counted); ``decay``: the learning rate falls linearly to 0 as the
+    budget is spent (a notebook decays over its planned steps; here the plan is the budget)."""
+    spent = {"cpu": 0.0, "images": 0}
+
+    def timed(model, batch, opt):
+        if decay:
+            optimizer.param_groups[0]["lr"] = lr * max(0.0, 1 - spent["cpu"] / seconds)
+        start = time.process_time()
+        out = step(model, batch, opt)
+        spent["cpu"] += time.process_time() - start
+        if spent["cpu"] < seconds:
+            spent["images"] += len(batch[0])
+        return out
+
+    return timed, spent
 
 
 @torch.no_grad()
@@ -107,29 +118,23 @@ def vae_scores(model, x_test, k: int) -> tuple[float, float]:
 
 
 def run_vae(make, x, x_test, seconds: float, seed: int, k: int, batch_size: int, lr: float, decay: bool) -> dict:
-    """Train for ``seconds`` of step CPU time. ``decay``: the learning rate falls linearly to 0 as
-    the budget is spent (a notebook decays over its planned steps; here the plan is the budget)."""
+    """Train with ``fit`` for ``seconds`` of step CPU time, and at least one epoch (scored after it)."""
     torch.manual_seed(seed)
     model = make()
     opt = torch.optim.Adam(model.parameters(), lr)
-    cpu, images, after_epoch = 0.0, 0, None
-    for epoch, xb in batches(x, batch_size, seed):
-        if epoch == 1 and after_epoch is None:
-            after_epoch = vae_scores(model.eval(), x_test, k)[0]
-            model.train()
-        if cpu >= seconds and after_epoch is not None:
-            break
-        if decay:
-            opt.param_groups[0]["lr"] = lr * max(0.0, 1 - cpu / seconds)
-        start = time.process_time()
-        opt.zero_grad()
-        negative_elbo(model, xb)["loss"].backward()
-        opt.step()
-        cpu += time.process_time() - start
-        if cpu < seconds:
-            images += len(xb)
+    loader = data.loader(x, batch_size=batch_size, seed=seed)
+    step, spent = on_budget(minimize(lambda m, b: negative_elbo(m, b[0])), seconds, opt, lr, decay)
+    after_epoch = []
+
+    def stop(history) -> bool:
+        if len(history.steps["loss"]) == len(loader):   # the first epoch just ended
+            after_epoch.append(vae_scores(model.eval(), x_test, k)[0])
+        return spent["cpu"] >= seconds and bool(after_epoch)
+
+    fit(model, loader, step, opt, epochs=10_000, callback=stop, every=1, desc="VAE")
     elbo, iwae = vae_scores(model.eval(), x_test, k)
-    return {"elbo": elbo, "iwae": iwae, "elbo_epoch1": after_epoch, "img_per_cpu_s": images / min(cpu, seconds)}
+    return {"elbo": elbo, "iwae": iwae, "elbo_epoch1": after_epoch[0],
+            "img_per_cpu_s": spent["images"] / min(spent["cpu"], seconds)}
 
 
 VAES = {   # name: (model, batch size, learning rate, linear decay)
@@ -148,19 +153,14 @@ def _vae_job(name: str, seconds: float, seed: int, k: int) -> dict:
 
 
 def run_gan(G, D, to_d, x, seconds: float, seed: int, z_dim: int) -> dict:
-    """Train for ``seconds`` of step CPU time; ``to_d`` maps images in [0, 1] to D's input."""
+    """Train with ``fit`` for ``seconds`` of step CPU time; ``to_d`` maps images in [0, 1] to D's input."""
     G.apply(gan.dcgan_init)
     D.apply(gan.dcgan_init)
     opt_G, opt_D = gan.dcgan_optimizers(G, D)
-    cpu, images = 0.0, 0
-    for _, xb in batches(x, 128, seed):
-        if cpu >= seconds:
-            break
-        start = time.process_time()
-        gan_step(G, D, to_d(xb), opt_G, opt_D, z_dim)
-        cpu += time.process_time() - start
-        images += len(xb)
-    return {"img_per_cpu_s": images / cpu, "steps": images // 128}
+    step, spent = on_budget(lambda g, batch, _: gan_step(g, D, to_d(batch[0]), opt_G, opt_D, z_dim), seconds)
+    fit(G, data.loader(x, batch_size=128, seed=seed), step, epochs=10_000, every=1,
+        callback=lambda history: spent["cpu"] >= seconds, desc="DCGAN")
+    return {"img_per_cpu_s": spent["images"] / spent["cpu"], "steps": spent["images"] // 128}
 
 
 def main():
