@@ -1,23 +1,18 @@
-"""course_lib: what students import (data, models, training, plots, checks, metrics they do not write),
-never the answer to a graded exercise: those live in the teacher's ``course_answers``.
+"""course_lib: what students import (data, models, training, metrics they do not write, checks), never the
+answer to a graded exercise: those live in the teacher's ``course_answers``.
 
-Modules, lowest layer first:
+Five packages, each importing only those above it in this list (tests/test_layout.py checks it):
 
-    config        profile (quick / full), device, seeds, data root
-    progress      tqdm that works in notebooks and in logs
-    data          Fashion-MNIST / MNIST from disk, in-memory loaders
-    wardrobe      a synthetic clothing set with known factors (sleeve, width, length, ...)
-    toy2d         2-D mixtures for the GAN game: samples, densities, D*, JS divergence
-    models/       the networks and their losses:
-                    ae (autoencoders), vae (VAE, ELBO, IWAE), gan (losses, the GAN step, DCGAN),
-                    stylegan (mapping, AdaIN, noise, truncation, mixing, Trainer), classifier
-    train         fit (one loop for every model, with callbacks) and minimize (the usual step)
-    assets        shipped checkpoints that rebuild themselves, with their cards
-    evaluate      how well codes encode classes and factors (PCA, probes), batched evaluation
-    metrics       scores of generated samples: FID, precision / recall, classes, modes, path length
-    applications  notebook 03's data and models: the Bernoulli floor, masks, transactions, a tabular VAE
-    molecules     SMILES / SELFIES sequence VAEs and their scores (notebook 03)
-    compare       notebook 06's training and scoring of VAE, DCGAN and VAE-GAN
-    plots, widgets, predict, checks, quiz, environment: what notebooks show and how they test
+    core/       config (profiles, device, seeds, data root), progress, data (Fashion-MNIST, MNIST, loaders,
+                batched), wardrobe (a synthetic clothing set with known factors), train (fit, minimize,
+                linear_decay), assets (shipped checkpoints: save, pretrained), plots
+    models/     every network: ae, vae, gan, stylegan, classifier, sequence and tabular (03),
+                conditional and translation (08)
+    metrics/    every measurement: images (FID, precision / recall, classes), codes (probes, PCA,
+                distances, diversity, novelty), latent (paths, slerp, path length), toy2d (D*, JS, modes),
+                molecules (validity, uniqueness, novelty, properties); ``metrics.X`` reaches each
+    chapters/   what only one notebook uses: toy2d (04), applications and molecules (03), compare (06),
+                conditional and wardrobe_app (08)
+    teaching/   checks, predict, widgets, environment, quiz (self-study)
 """
 __version__ = "0.1.0"

@@ -79,7 +79,7 @@ def answers_for(assignment: str | None, only: list[str] | None = None) -> dict[s
 
 def build(dest: Path | str, self_study: bool = False, root: Path = ROOT) -> Path:
     """Write the bundle to ``dest`` (replaced) and ``dest``.tar.gz; returns the archive."""
-    from course_lib import quiz
+    from course_lib.teaching import quiz
 
     dest = Path(dest).resolve()
     shutil.rmtree(dest, ignore_errors=True)

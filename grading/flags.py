@@ -78,7 +78,7 @@ def names_read(sources) -> set[str]:
 
 def aliases(sources) -> dict[str, str]:
     """name -> module, for every import of a protected module in the notebook (setup cells
-    import ``torch``, ``course_lib.checks`` ...), plus the usual names."""
+    import ``torch``, ``course_lib.teaching.checks`` ...), plus the usual names."""
     names = {m: m for m in PROTECTED} | {"np": "numpy", "plt": "matplotlib", "nn": "torch", "F": "torch"}
     return names | imported(sources, PROTECTED)
 

@@ -1,6 +1,6 @@
 """The classroom quiz, written for the teacher: ``python -m grading quiz`` (``make quiz``) builds the
 nbgrader source notebook ``solutions/09_quiz/09_quiz.ipynb`` from the question bank in ``quiz/``
-(``course_lib.quiz``: the graded pool, its options shuffled so the key letters are balanced).
+(``course_lib.teaching.quiz``: the graded pool, its options shuffled so the key letters are balanced).
 Multiple-choice answers are autograded by hidden tests; short answers and essays are teacher-graded
 cells that carry their rubric. Cell ids come from the question ids, so a rebuild of an unchanged
 bank writes the same bytes; then ``make release``."""
@@ -11,7 +11,7 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from course_lib import quiz
+from course_lib.teaching import quiz
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -30,10 +30,12 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from course_lib import assets, compare, data, metrics
+from course_lib import metrics
+from course_lib.chapters import compare
+from course_lib.core import assets, data
+from course_lib.core.train import fit, minimize
 from course_lib.models import VAE, gan
 from course_lib.models.vae import importance_weighted_nll
-from course_lib.train import fit, minimize
 
 from course_answers.a02_variational_autoencoders import negative_elbo
 from course_answers.a04_gan_basics import gan_step

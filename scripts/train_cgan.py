@@ -2,10 +2,10 @@
 
     COURSE_DATA=../shared/data python scripts/train_cgan.py --epochs 12
 
-The same networks, losses and settings as the notebook (``course_lib.conditional``: a DCGAN
+The same networks, losses and settings as the notebook (``course_lib.chapters.conditional``: a DCGAN
 generator with the one-hot label joined to z, a projection discriminator with spectral norm,
 Adam 2e-4, beta1 = 0.5, batch 64), on all 60,000 training images. After every epoch it saves
-course_lib/assets/cgan_fmnist.pt (course_lib.assets: the generator's float16 weights and sizes) and cgan_fmnist.json (its
+course_lib/assets/cgan_fmnist.pt (course_lib.core.assets: the generator's float16 weights and sizes) and cgan_fmnist.json (its
 card: epochs, time, hardware, and the conditioning accuracy of the course classifier on 200
 samples per class, per epoch).
 """
@@ -15,7 +15,9 @@ import time
 
 import torch
 
-from course_lib import assets, conditional, config, data, metrics
+from course_lib import metrics
+from course_lib.chapters import conditional
+from course_lib.core import assets, config, data
 
 from course_answers.a04_gan_basics import gan_step
 from course_answers.a08_virtual_wardrobe import conditioned_input, projection_logit

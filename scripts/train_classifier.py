@@ -2,7 +2,7 @@
 
     COURSE_DATA=../shared/data python scripts/train_classifier.py
 
-Writes course_lib/assets/fmnist_classifier.pt (course_lib.assets: weights + rebuild arguments) and
+Writes course_lib/assets/fmnist_classifier.pt (course_lib.core.assets: weights + rebuild arguments) and
 .json (its card: test accuracy,
 training time, hardware, versions, and the real-vs-real FID floor).
 """
@@ -11,9 +11,10 @@ import json
 import torch
 import torch.nn.functional as F
 
-from course_lib import assets, config, data, metrics
+from course_lib import metrics
+from course_lib.core import assets, config, data
+from course_lib.core.train import fit, minimize
 from course_lib.models.classifier import Classifier
-from course_lib.train import fit, minimize
 
 
 def main(epochs: int = 4):

@@ -2,13 +2,14 @@
 
     python scripts/train_molecule_vae.py --minutes 12
 
-For each representation: a GRU VAE (course_lib.molecules.SeqVAE) on 30,000 training
+For each representation: a GRU VAE (course_lib.models.sequence.SeqVAE) on 30,000 training
 molecules for a wall-clock budget, with the KL weight beta warmed up from 0 to ``--beta``
 over the first 40% of the steps (a warm-up keeps the decoder from ignoring z). With
 ``--property-weight`` > 0 a small head also predicts QED and logP (standardised) from z, trained
 jointly as in Gomez-Bombarelli et al. (2018), so that these properties vary smoothly in the
 latent space and gradient ascent on them (notebook 03) has something to climb. Writes
-course_lib/assets/moses_<kind>_vae.pt (course_lib.assets: float16 weights, sizes, vocabulary) and .json (card) with the card's
+course_lib/assets/moses_<kind>_vae.pt (course_lib.core.assets: float16 weights, sizes, vocabulary) and .json
+(card) with the card's
 scores: validity / uniqueness / novelty of 1,000 prior samples, reconstruction accuracy on
 500 test molecules, time and hardware.
 """
@@ -19,10 +20,11 @@ import time
 import torch
 from torch import nn
 
-from course_lib import assets, config
-from course_lib import data as mdata
-from course_lib import molecules as mol
-from course_lib.train import fit
+from course_lib import metrics
+from course_lib.chapters import molecules as mol
+from course_lib.core import assets, config
+from course_lib.core import data as mdata
+from course_lib.core.train import fit
 
 
 def evaluate(model, data, test, train_smiles):
@@ -32,9 +34,9 @@ def evaluate(model, data, test, train_smiles):
         mu, _ = model.encode(test.ids)
         rec = model.generate(mu, max_len=data.length)
     sampled = mol.to_smiles(data.vocab.decode(prior), data.kind)
-    rebuilt = [mol.canonical(s) for s in mol.to_smiles(data.vocab.decode(rec), data.kind)]
-    truth = [mol.canonical(s) for s in test.smiles]
-    card = mol.scores(sampled, train_smiles)
+    rebuilt = [metrics.canonical(s) for s in mol.to_smiles(data.vocab.decode(rec), data.kind)]
+    truth = [metrics.canonical(s) for s in test.smiles]
+    card = metrics.molecule_scores(sampled, train_smiles)
     card["reconstruction"] = sum(a == b for a, b in zip(rebuilt, truth)) / len(truth)
     return {k: round(v, 4) for k, v in card.items()}
 

@@ -14,9 +14,10 @@ import time
 
 import torch
 
-from course_lib import assets, config, data, metrics
+from course_lib import metrics
+from course_lib.core import assets, config, data
+from course_lib.core.train import fit
 from course_lib.models import stylegan as sg
-from course_lib.train import fit
 
 from course_answers.a04_gan_basics import gan_step
 

@@ -1,8 +1,9 @@
 import torch
 from sklearn.metrics import roc_auc_score
 
-from course_lib import applications as app
+from course_lib.chapters import applications as app
 from course_lib.models import VAE
+from course_lib.models.tabular import TabularVAE
 
 from course_answers import a03_vae_applications as ans
 
@@ -55,7 +56,7 @@ def test_transactions_anomalies_are_detectable():
     torch.manual_seed(0)
     normal = x[labels == 0]
     mean, std = normal.mean(0), normal.std(0)
-    model = app.TabularVAE(6)
+    model = TabularVAE(6)
     opt = torch.optim.Adam(model.parameters(), lr=3e-3)
     for _ in range(300):
         batch = (normal[torch.randint(len(normal), (256,))] - mean) / std

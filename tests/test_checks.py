@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from course_lib import checks
+from course_lib.teaching import checks
 
 
 def test_check_shape():
@@ -63,11 +63,11 @@ def test_warnings_go_to_stdout_so_nbgrader_does_not_fail_the_cell(capsys):
     """nbgrader gives 0 points to a test cell with stderr output; a warning is not a failure."""
     import warnings
 
-    import course_lib.checks
+    import course_lib.teaching.checks
 
     with warnings.catch_warnings():
         warnings.simplefilter("always")
-        course_lib.checks._show_warnings_on_stdout()
+        course_lib.teaching.checks._show_warnings_on_stdout()
         # torch warns "Converting a tensor with requires_grad=True to a scalar ..." only once per process
         warnings.warn("Converting a tensor with requires_grad=True to a scalar", UserWarning, stacklevel=1)
     out, err = capsys.readouterr()

@@ -1,11 +1,13 @@
-"""course_lib.compare (notebook 06) and the feature-based FID in course_lib.metrics."""
+"""course_lib.chapters.compare (notebook 06) and the feature-based FID in course_lib.metrics."""
 import math
 
 import pytest
 import torch
 
-from course_lib import assets, compare, metrics
-from course_lib.models import VAE, gan, stylegan
+from course_lib import metrics
+from course_lib.chapters import compare
+from course_lib.core import assets
+from course_lib.models import VAE, gan
 
 from course_answers.a02_variational_autoencoders import negative_elbo
 from course_answers.a04_gan_basics import gan_step
@@ -51,17 +53,17 @@ def test_path_straightness_is_one_for_an_even_straight_path_and_flags_a_jump():
     ident = lambda images: images.flatten(1)  # noqa: E731
     t = torch.linspace(0, 1, 9)
     straight = t.view(1, 9, 1, 1, 1).expand(1, 9, 1, 2, 2).clone()
-    out = compare.path_straightness(straight, ident)
+    out = metrics.path_straightness(straight, ident)
     assert out["length / end distance"] == pytest.approx(1.0, abs=1e-5)
     assert out["largest / mean step"] == pytest.approx(1.0, abs=1e-5)
     jump = (t > 0.5).float().view(1, 9, 1, 1, 1).expand(1, 9, 1, 2, 2).clone()
-    assert compare.path_straightness(jump, ident)["largest / mean step"] == pytest.approx(8.0, rel=1e-4)
+    assert metrics.path_straightness(jump, ident)["largest / mean step"] == pytest.approx(8.0, rel=1e-4)
 
 
 def test_interpolation_paths_start_and_end_at_the_decoded_ends():
     decode = lambda z: z.view(-1, 1, 2, 2)  # noqa: E731
     start, end = torch.zeros(3, 4), torch.ones(3, 4)
-    paths = compare.interpolation_paths(decode, start, end, steps=5)
+    paths = metrics.interpolation_paths(decode, start, end, steps=5)
     assert paths.shape == (3, 5, 1, 2, 2)
     assert paths[:, 0].eq(0).all() and paths[:, -1].eq(1).all()
     assert paths[0, 2].allclose(torch.full((1, 2, 2), 0.5))
@@ -92,9 +94,9 @@ def test_vaegan_step_adds_the_weighted_adversarial_loss_and_updates_both_network
 def test_training_functions_report_cost_and_samplers_give_images_in_unit_range():
     x = torch.rand(64, 1, 28, 28).round()
     vae, cost = compare.train_vae(x, epochs=1, loss=negative_elbo, seed=0, desc="test VAE")
-    assert cost["params"] == compare.n_parameters(vae) and cost["cpu_s"] > 0
+    assert cost["params"] == metrics.n_parameters(vae) and cost["cpu_s"] > 0
     G, cost = compare.train_dcgan(x, epochs=1, step=gan_step, seed=0, desc="test DCGAN")
-    assert cost["params"] > cost["sampler_params"] == compare.n_parameters(G)
+    assert cost["params"] > cost["sampler_params"] == metrics.n_parameters(G)
     for images in (compare.sample_vae(vae, 5), compare.sample_dcgan(G, 5)):
         assert images.shape == (5, 1, 28, 28) and images.min() >= 0 and images.max() <= 1
     assert torch.equal(compare.sample_dcgan(G, 3, seed=1), compare.sample_dcgan(G, 3, seed=1))
@@ -104,7 +106,7 @@ def test_training_functions_report_cost_and_samplers_give_images_in_unit_range()
 def test_scores_of_real_images_against_themselves_sit_at_the_floor():
     torch.manual_seed(6)
     clf = assets.pretrained(metrics.CLASSIFIER)[0]
-    from course_lib import data
+    from course_lib.core import data
     try:
         real, _ = data.fashion_mnist("test", n=400)
     except data.DataNotFoundError:
@@ -118,9 +120,9 @@ def test_scores_of_real_images_against_themselves_sit_at_the_floor():
 def test_slerp_keeps_the_norm_of_gaussian_codes_and_hits_both_ends():
     torch.manual_seed(7)
     a, b = torch.randn(50, 64), torch.randn(50, 64)
-    mid = stylegan.slerp(a, b, torch.tensor(0.5))
-    assert torch.allclose(stylegan.slerp(a, b, torch.tensor(0.0)), a, atol=1e-4)
-    assert torch.allclose(stylegan.slerp(a, b, torch.tensor(1.0)), b, atol=1e-4)
+    mid = metrics.slerp(a, b, torch.tensor(0.5))
+    assert torch.allclose(metrics.slerp(a, b, torch.tensor(0.0)), a, atol=1e-4)
+    assert torch.allclose(metrics.slerp(a, b, torch.tensor(1.0)), b, atol=1e-4)
     assert (mid.norm(dim=1) / ((a.norm(dim=1) + b.norm(dim=1)) / 2)).sub(1).abs().max() < 0.1
     assert torch.lerp(a, b, 0.5).norm(dim=1).mean() < 0.8 * mid.norm(dim=1).mean()
 

@@ -1,9 +1,11 @@
-"""course_lib.conditional: the request join, the conditional VAE and GAN, the measuring tools."""
+"""course_lib.chapters.conditional: the request join, the conditional VAE and GAN, the measuring tools."""
 import pytest
 import torch
 
-from course_lib import assets, wardrobe
-from course_lib import conditional as C
+from course_lib import metrics
+from course_lib.chapters import conditional as C
+from course_lib.core import assets, wardrobe
+from course_lib.models import conditional as cnets
 
 from course_answers import a08_virtual_wardrobe as a08
 from course_answers.a04_gan_basics import gan_step
@@ -12,13 +14,13 @@ from course_answers.a04_gan_basics import gan_step
 def test_join_is_code_onehot_sizes_along_features():
     h = a08.conditioned_input(torch.tensor([[1.0, 2.0]]), torch.tensor([2]), torch.tensor([[0.3]]), 4)
     assert torch.equal(h, torch.tensor([[1.0, 2.0, 0, 0, 1, 0, 0.3]]))
-    h = a08.conditioned_input(torch.zeros(3, 5), torch.zeros(3, dtype=torch.long), C.no_sizes(torch.zeros(3)), 10)
+    h = a08.conditioned_input(torch.zeros(3, 5), torch.zeros(3, dtype=torch.long), cnets.no_sizes(torch.zeros(3)), 10)
     assert h.shape == (3, 15)
 
 
 def test_cvae_loss_decodes_and_uses_the_request():
     torch.manual_seed(0)
-    model = C.CondVAE(5, 2, latent_dim=4)
+    model = cnets.CondVAE(5, 2, latent_dim=4)
     x, y, s = torch.rand(6, 1, 28, 28), torch.randint(5, (6,)), torch.rand(6, 2)
     out = model.loss(x, y, s)
     assert set(out) == {"loss", "rec", "kl"} and out["loss"].requires_grad
@@ -32,7 +34,7 @@ def test_cvae_loss_decodes_and_uses_the_request():
 def test_train_cvae_learns_to_follow_the_class():
     data = wardrobe.make_wardrobe(600, seed=0)
     model, cost = C.train_cvae(data.images, data.labels, data.factors[:, [1, 2]], epochs=1, n_classes=5)
-    assert cost["cpu_s"] > 0 and cost["params"] == C.n_parameters(model)
+    assert cost["cpu_s"] > 0 and cost["params"] == metrics.n_parameters(model)
     first = model.loss(data.images, data.labels, data.factors[:, [1, 2]])["loss"].item()
     assert first < 500   # an untrained decoder pays about 784 * log 2 = 543 nats
 
@@ -62,7 +64,7 @@ def test_shipped_cgan_loads_with_its_card():
 
 
 def test_reader_outputs_factors_in_unit_interval_and_classes():
-    reader = C.Reader()
+    reader = cnets.Reader()
     x = torch.rand(4, 1, 28, 28)
     assert reader.factors(x).shape == (4, 5) and 0 <= reader.factors(x).min() <= reader.factors(x).max() <= 1
     assert reader.classes(x).shape == (4,)
@@ -70,14 +72,14 @@ def test_reader_outputs_factors_in_unit_interval_and_classes():
 
 def test_r2_spearman_diversity_novelty():
     t = torch.rand(50, 2)
-    assert torch.allclose(C.r2(t, t), torch.ones(2, dtype=torch.float64))
-    assert torch.allclose(C.r2(t.mean(0).expand_as(t), t), torch.zeros(2, dtype=torch.float64))
-    assert C.spearman(torch.arange(6.0), torch.tensor([0.0, 1, 4, 9, 16, 25])) == pytest.approx(1.0)
-    assert C.spearman(torch.arange(6.0), -torch.arange(6.0)) == pytest.approx(-1.0)
+    assert torch.allclose(metrics.r2(t, t), torch.ones(2, dtype=torch.float64))
+    assert torch.allclose(metrics.r2(t.mean(0).expand_as(t), t), torch.zeros(2, dtype=torch.float64))
+    assert metrics.spearman(torch.arange(6.0), torch.tensor([0.0, 1, 4, 9, 16, 25])) == pytest.approx(1.0)
+    assert metrics.spearman(torch.arange(6.0), -torch.arange(6.0)) == pytest.approx(-1.0)
     same = torch.ones(4, 1, 28, 28)
-    assert C.mean_pairwise_distance(same) == pytest.approx(0.0)
-    assert C.mean_pairwise_distance(torch.stack([torch.zeros(1, 28, 28), torch.ones(1, 28, 28)])) == pytest.approx(1.0)
+    assert metrics.mean_pairwise_distance(same) == pytest.approx(0.0)
+    assert metrics.mean_pairwise_distance(torch.stack([torch.zeros(1, 28, 28), torch.ones(1, 28, 28)])) == pytest.approx(1.0)
     train = torch.rand(20, 1, 28, 28)
     floor = torch.full((10,), 0.3)
-    copies = C.novelty(train[:5], train, floor)
+    copies = metrics.novelty(train[:5], train, floor)
     assert copies["generated"] == pytest.approx(0.0) and copies["share closer than the closest 1% of test"] == 1.0

@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from course_lib import config
+from course_lib.core import config
 
 
 def test_profile_default_is_full(monkeypatch):

@@ -3,7 +3,7 @@ import os
 import pytest
 import torch
 
-from course_lib import config, data
+from course_lib.core import config, data
 
 HAS_DATA = (config.data_root() / "FashionMNIST" / "raw").is_dir()
 needs_data = pytest.mark.skipif(not HAS_DATA and os.environ.get("CI") != "true",

@@ -1,4 +1,4 @@
-from course_lib import environment
+from course_lib.teaching import environment
 
 
 def test_report_lists_every_package(capsys, monkeypatch, tmp_path):

@@ -5,7 +5,8 @@ import pytest
 import torch
 from torch import nn
 
-from course_lib import metrics, toy2d
+from course_lib import metrics
+from course_lib.chapters import toy2d
 from course_lib.models import gan
 
 from course_answers import a04_gan_basics as a04
@@ -132,9 +133,9 @@ def test_optimal_discriminator_and_js_on_a_half_collapsed_ring():
     centres, std = toy2d.ring_centres(), 0.02
     log_p_data = lambda x: toy2d.mixture_log_density(x, centres, std)   # noqa: E731
     log_p_g = lambda x: toy2d.mixture_log_density(x, centres[::2], std)   # noqa: E731
-    d_star = torch.sigmoid(toy2d.optimal_discriminator_logit(centres[:2], log_p_data, log_p_g))
+    d_star = torch.sigmoid(metrics.optimal_discriminator_logit(centres[:2], log_p_data, log_p_g))
     torch.testing.assert_close(d_star, torch.tensor([1 / 3, 1.0]), atol=1e-4, rtol=0)
-    js = toy2d.js_divergence(lambda n: toy2d.ring(n), lambda n: toy2d.mixture(centres[::2], n, std), log_p_data, log_p_g)
+    js = metrics.js_divergence(lambda n: toy2d.ring(n), lambda n: toy2d.mixture(centres[::2], n, std), log_p_data, log_p_g)
     assert js == pytest.approx(0.75 * math.log(4 / 3), abs=0.003)
     # a 2-D Gaussian's log density at its centre
     assert toy2d.mixture_log_density(torch.zeros(1, 2), torch.zeros(1, 2), 0.5).item() == \

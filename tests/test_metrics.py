@@ -1,7 +1,8 @@
 import pytest
 import torch
 
-from course_lib import assets, metrics, wardrobe
+from course_lib import metrics
+from course_lib.core import assets, wardrobe
 
 
 @pytest.fixture(scope="module")

@@ -1,8 +1,10 @@
 import pytest
 import torch
 
-from course_lib import assets
-from course_lib import molecules as mol
+from course_lib import metrics
+from course_lib.chapters import molecules as mol
+from course_lib.core import assets
+from course_lib.models.sequence import SeqVAE
 
 PHENOL, ASPIRIN = "c1ccccc1O", "CC(=O)Oc1ccccc1C(=O)O"
 
@@ -11,7 +13,7 @@ def test_tokenize_keeps_two_letter_atoms_and_brackets():
     assert mol.tokenize("ClCC[NH3+]Br", "smiles") == ["Cl", "C", "C", "[NH3+]", "Br"]
     selfies = mol.encode_selfies([ASPIRIN])[0]
     assert "".join(mol.tokenize(selfies, "selfies")) == selfies
-    assert mol.canonical(mol.to_smiles([selfies], "selfies")[0]) == mol.canonical(ASPIRIN)
+    assert metrics.canonical(mol.to_smiles([selfies], "selfies")[0]) == metrics.canonical(ASPIRIN)
 
 
 def test_vocab_round_trip_and_length_check():
@@ -24,22 +26,22 @@ def test_vocab_round_trip_and_length_check():
 
 
 def test_scores_and_properties():
-    s = mol.scores([PHENOL, "c1ccccc1O", "C1CC", ASPIRIN], training=[ASPIRIN])
+    s = metrics.molecule_scores([PHENOL, "c1ccccc1O", "C1CC", ASPIRIN], training=[ASPIRIN])
     assert s == {"validity": 0.75, "uniqueness": pytest.approx(2 / 3), "novelty": 0.5}
-    props = mol.properties([ASPIRIN, "not a molecule"])
+    props = metrics.molecule_properties([ASPIRIN, "not a molecule"])
     assert 0.5 < props[0, 0] < 0.6 and torch.isnan(props[1]).all()  # aspirin's QED is 0.55
 
 
 def test_load_smiles_from_moses():
     smiles = mol.load_smiles(50, "train", seed=0)
-    assert len(smiles) == 50 and all(mol.canonical(s) for s in smiles)
+    assert len(smiles) == 50 and all(metrics.canonical(s) for s in smiles)
     assert mol.moses_file("train") is not None, "molsets is not installed: run `make install`"
 
 
 def test_seqvae_loss_and_generation():
     torch.manual_seed(0)
     data = mol.MoleculeSet([PHENOL, ASPIRIN] * 4, "selfies")
-    model = mol.SeqVAE(len(data.vocab), latent_dim=4, embed=8, hidden=16)
+    model = SeqVAE(len(data.vocab), latent_dim=4, embed=8, hidden=16)
     out = mol.seq_negative_elbo(model, data.ids)
     assert set(out) == {"loss", "rec", "kl"} and out["rec"] > 0
     head, targets = torch.nn.Linear(4, 2), torch.randn(len(data.ids), 2)
@@ -60,4 +62,4 @@ def test_shipped_models_load_with_their_cards(kind):
     strings = vocab.decode(model.generate(torch.randn(20, model.latent_dim), max_len=length))
     assert len(strings) == 20
     if kind == "selfies":
-        assert all(mol.canonical(s) for s in mol.to_smiles(strings, kind) if s)
+        assert all(metrics.canonical(s) for s in mol.to_smiles(strings, kind) if s)

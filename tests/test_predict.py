@@ -1,6 +1,6 @@
 import pytest
 
-from course_lib import predict
+from course_lib.teaching import predict
 
 OPTIONS = {"a": "fewer", "b": "about the same", "c": "more"}
 

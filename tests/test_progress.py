@@ -3,7 +3,7 @@ saved, so a bare tqdm.auto bar reopens as "Error displaying widget: model not fo
 import nbformat
 from nbclient import NotebookClient
 
-from course_lib.progress import tqdm, trange
+from course_lib.core.progress import tqdm, trange
 
 
 def test_outside_jupyter_it_is_plain_tqdm(capsys):
@@ -16,7 +16,7 @@ def test_outside_jupyter_it_is_plain_tqdm(capsys):
 def test_in_a_kernel_the_widget_becomes_its_text_line(tmp_path):
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(
-        "from course_lib.progress import tqdm\n"
+        "from course_lib.core.progress import tqdm\n"
         "for _ in tqdm(range(5), desc='kept'): pass\n"
         "for _ in tqdm(range(5), desc='gone', leave=False): pass\n"
         "for i in tqdm(range(5), desc='broken'):\n"

@@ -6,7 +6,7 @@ import nbformat
 import pytest
 from nbgrading import ROOT, autograde, make_course, solutions_of, source_notebook, submit
 
-from course_lib import quiz
+from course_lib.teaching import quiz
 
 SEED = ROOT.parent / "shared" / "seed"
 BANK = quiz.load()
@@ -82,7 +82,7 @@ def test_quiz_command_line_writes_nothing_when_asked_for_help(tmp_path):
     import sys
 
     before = source_notebook("09_quiz").read_bytes()
-    for argv in (["-m", "grading", "quiz", "--help"], ["-m", "grading", "--help"], ["-m", "course_lib.quiz", "--help"]):
+    for argv in (["-m", "grading", "quiz", "--help"], ["-m", "grading", "--help"], ["-m", "course_lib.teaching.quiz", "--help"]):
         subprocess.run([sys.executable, *argv], cwd=ROOT, capture_output=True, timeout=120)
     assert source_notebook("09_quiz").read_bytes() == before
 

@@ -365,7 +365,7 @@ REBINDINGS = {
     "def": ("def check_shape(*a, **k):\n    pass", "rebinds check_shape"),
     "class": ("class Autoencoder:\n    pass", "rebinds Autoencoder"),
     "import as": ("import numpy as torch", "rebinds torch"),
-    "from import as": ("from course_lib.checks import passed as check_close", "rebinds check_close"),
+    "from import as": ("from course_lib.teaching.checks import passed as check_close", "rebinds check_close"),
     "for": ("for check_shape in [print]:\n    pass", "rebinds check_shape"),
     "with": ("import contextlib\nwith contextlib.nullcontext() as check_close:\n    pass", "rebinds check_close"),
     "walrus": ("(check_range := print)", "rebinds check_range"),
@@ -409,8 +409,8 @@ def test_rebinding_a_name_the_tests_call_flags_the_notebook(code, reason):
 def test_reimports_and_local_names_are_not_flagged():
     """The same name from the same module again, and a parameter, local, class attribute or
     comprehension variable that only shares a name, are not stand-ins."""
-    for code in ["from course_lib.checks import check_close\nimport torch\nfrom torch import nn\n"
-                 "import torch.nn as nn\nimport torch.nn\nfrom course_lib.train import minimize",
+    for code in ["from course_lib.teaching.checks import check_close\nimport torch\nfrom torch import nn\n"
+                 "import torch.nn as nn\nimport torch.nn\nfrom course_lib.core.train import minimize",
                  "def helper(check_close, data):\n    passed = data\n    for fit in []:\n        pass\n"
                  "    return check_close, passed",
                  "class Box:\n    data = 1\n    def fit(self):\n        return self.data",
@@ -424,7 +424,7 @@ def test_student_bundle_is_exactly_what_students_get(tmp_path):
     """notebooks/ and an installable course_lib; no solutions, tests, graded answers."""
     import zipfile
 
-    from course_lib import quiz
+    from course_lib.teaching import quiz
     from grading.bundle import build
 
     archive = build(tmp_path / "bundle")
@@ -447,7 +447,7 @@ def test_student_bundle_is_exactly_what_students_get(tmp_path):
     assert "course_lib/assets/self_quiz.yaml" in names and not [n for n in names if n.startswith(("grading", "tests"))]
     # an installed course_lib (no quiz/ beside it) offers the self-study pool only
     zipfile.ZipFile(next((tmp_path / "wheel").glob("*.whl"))).extractall(tmp_path / "site")
-    shown = subprocess.run([sys.executable, "-c", "from course_lib import quiz; b = quiz.load(); "
+    shown = subprocess.run([sys.executable, "-c", "from course_lib.teaching import quiz; b = quiz.load(); "
                             "print(len(b['multiple_choice']), len(b['short_answer']))"],
                            cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(tmp_path / "site")},
                            capture_output=True, text=True)

@@ -1,6 +1,7 @@
 import torch
 
-from course_lib import assets, metrics
+from course_lib import metrics
+from course_lib.core import assets
 from course_lib.models import stylegan as sg
 
 from course_answers import a04_gan_basics as a04

@@ -4,7 +4,7 @@ import pytest
 import torch
 from torch import nn
 
-from course_lib import data, train
+from course_lib.core import data, train
 
 
 def _toy():
@@ -96,7 +96,7 @@ def test_callback_every_n_steps_or_each_epoch_and_its_stop():
 
 
 def test_assets_round_trip_rebuilds_from_the_models_config(tmp_path):
-    from course_lib import assets
+    from course_lib.core import assets
     from course_lib.models.stylegan import Generator
 
     model = Generator(z_dim=8, w_dim=8, mapping_layers=1, channels=(4, 4))
@@ -113,7 +113,7 @@ def test_assets_round_trip_rebuilds_from_the_models_config(tmp_path):
 
 def test_shipped_checkpoints_describe_themselves():
     """Every file in course_lib/assets loads with weights_only=True and carries its rebuild arguments and card."""
-    from course_lib import assets
+    from course_lib.core import assets
     names = sorted(p.stem for p in assets.FOLDER.glob("*.pt"))
     assert names, "no shipped checkpoints"
     for name in names:

@@ -16,9 +16,13 @@ import torch
 from nbgrading import nbgrader_meta, solution_code, source_notebook
 from torch import nn
 
-from course_lib import compare, conditional, metrics, train, wardrobe_app
+from course_lib import metrics
+from course_lib.chapters import compare
+from course_lib.core import train
 from course_lib.models import ae, gan, vae
+from course_lib.models import conditional as cnets
 from course_lib.models import stylegan as sg
+from course_lib.models.translation import TransferNet
 
 from course_answers import a01_autoencoders as a01
 from course_answers import a02_variational_autoencoders as a02
@@ -235,7 +239,7 @@ def test_vae_samples_and_kl_as_the_answers():
     same(seeded(model, x), seeded(lambda: model.decode(a02.reparameterize(mu, logvar))), "VAE.forward's draw")
     q = torch.distributions.Normal(mu, torch.exp(0.5 * logvar))
     same(torch.distributions.kl_divergence(q, vae.PRIOR).sum(1), a02.kl_divergence(mu, logvar), "KL", atol=1e-5)
-    cvae = seeded(conditional.CondVAE, 5, 2, latent_dim=3, hidden=16)
+    cvae = seeded(cnets.CondVAE, 5, 2, latent_dim=3, hidden=16)
     labels, sizes = torch.tensor([0, 1, 2, 3, 4]), torch.rand(5, 2)
     mu, logvar = cvae.encode(x, labels, sizes)
     rec = lambda: vae.reconstruction_nll(cvae.decode_logits(a02.reparameterize(mu, logvar), labels, sizes), x)  # noqa: E731
@@ -293,16 +297,16 @@ def test_stylegan_layers_as_the_answers(dtype):
 
 def test_wardrobe_models_as_the_answers():
     z, labels, sizes = torch.randn(6, 4), torch.tensor([0, 1, 2, 3, 4, 0]), torch.rand(6, 2)
-    cvae = seeded(conditional.CondVAE, 5, 2, latent_dim=4, hidden=16)
+    cvae = seeded(cnets.CondVAE, 5, 2, latent_dim=4, hidden=16)
     x = torch.rand(6, 1, 28, 28)
-    same(cvae.decode(z, labels, sizes), seeded(conditional.CondVAE, 5, 2, latent_dim=4, hidden=16,
+    same(cvae.decode(z, labels, sizes), seeded(cnets.CondVAE, 5, 2, latent_dim=4, hidden=16,
                                                  join=a08.conditioned_input).decode(z, labels, sizes), "CondVAE's join")
-    D = seeded(conditional.ProjectionDiscriminator, n_classes=5, channels=4, width=8)
-    D_answer = seeded(conditional.ProjectionDiscriminator, n_classes=5, channels=4, width=8, head=a08.projection_logit)
+    D = seeded(cnets.ProjectionDiscriminator, n_classes=5, channels=4, width=8)
+    D_answer = seeded(cnets.ProjectionDiscriminator, n_classes=5, channels=4, width=8, head=a08.projection_logit)
     same(D(x, labels), D_answer(x, labels), "ProjectionDiscriminator's head", atol=1e-5)
-    G = seeded(conditional.CondGenerator, 5, z_dim=4, channels=4)
-    G_answer = seeded(conditional.CondGenerator, 5, z_dim=4, channels=4, join=a08.conditioned_input)
+    G = seeded(cnets.CondGenerator, 5, z_dim=4, channels=4)
+    G_answer = seeded(cnets.CondGenerator, 5, z_dim=4, channels=4, join=a08.conditioned_input)
     same(G(z, labels), G_answer(z, labels), "CondGenerator's join")
-    net = seeded(wardrobe_app.TransferNet, channels=4)
-    net_answer = seeded(wardrobe_app.TransferNet, channels=4, transfer=a08.adain_transfer)
+    net = seeded(TransferNet, channels=4)
+    net_answer = seeded(TransferNet, channels=4, transfer=a08.adain_transfer)
     same(net(x, x.flip(0)), net_answer(x, x.flip(0)), "TransferNet's AdaIN", atol=1e-5)

@@ -3,7 +3,7 @@ import time
 import pytest
 import torch
 
-from course_lib import wardrobe
+from course_lib.core import wardrobe
 
 
 def test_shapes_ranges_and_factors():

@@ -1,9 +1,10 @@
-"""course_lib.wardrobe_app: AdaIN transfer, paired restyling, pix2pix, shape measures, try-on."""
+"""course_lib.chapters.wardrobe_app: AdaIN transfer, paired restyling, pix2pix, shape measures, try-on."""
 import pytest
 import torch
 
-from course_lib import wardrobe
-from course_lib import wardrobe_app as A
+from course_lib.chapters import wardrobe_app as A
+from course_lib.core import wardrobe
+from course_lib.models.translation import patch_discriminator
 
 from course_answers import a08_virtual_wardrobe as a08
 
@@ -40,7 +41,7 @@ def test_transfer_net_and_unet_shapes_and_one_training_step():
     G, cost = A.train_pix2pix(c, t, epochs=1)
     out = G(c[:3])
     assert out.shape == (3, 1, 28, 28) and out.min() >= 0 and out.max() <= 1
-    assert A.patch_discriminator()(torch.cat([c[:2], t[:2]], 1)).shape == (2, 1, 7, 7)
+    assert patch_discriminator()(torch.cat([c[:2], t[:2]], 1)).shape == (2, 1, 7, 7)
 
 
 def test_iou_and_extent():

@@ -1,5 +1,6 @@
-"""The course's networks, one module per family (ae, vae, gan, stylegan, classifier): layers and models, never
-the answer to an exercise (those are in ``course_answers``)."""
+"""models: every network the course trains or ships, with the losses and layers that define it (ae, vae, gan,
+stylegan, classifier; 03's sequence and tabular VAEs; 08's conditional and translation networks); never the
+answer to an exercise (those are in ``course_answers``)."""
 from .ae import Autoencoder, conv_autoencoder
 from .vae import VAE
 

@@ -13,7 +13,7 @@ class Classifier(nn.Module):
 
     def __init__(self):
         super().__init__()
-        self.config = {}   # nothing to choose: rebuilds it (course_lib.assets)
+        self.config = {}   # nothing to choose: rebuilds it (course_lib.core.assets)
         self.body = nn.Sequential(
             nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),   # 28 -> 14
             nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),  # 14 -> 7

@@ -200,7 +200,7 @@ def train_toy_gan(sample, D, steps: int, step, z_dim: int = 2, seed: int = 0, lr
     ``lr_D`` for D, default the same; Adam's ``betas``) with the course's ``fit``. ``lr_decay``: both learning rates
     fall linearly to 0 over the run. Returns (G, history, snapshots): ``snapshots`` evenly spaced
     sets of 1,000 generated points, keyed by step."""
-    from ..train import fit, linear_decay
+    from ..core.train import fit, linear_decay
 
     torch.manual_seed(seed)
     G = mlp(z_dim, 2)

@@ -166,7 +166,7 @@ def training_styles(G, n: int, mixing_prob: float, device=None):
 
 
 class Trainer:
-    """The StyleGAN training step for ``course_lib.train.fit`` (it owns its optimizers, so ``fit``
+    """The StyleGAN training step for ``course_lib.core.train.fit`` (it owns its optimizers, so ``fit``
     gets none): notebook 04's ``step`` (its ``gan_step``: non-saturating loss, ``fake=`` and ``r1=``
     given) on images made from mixed styles,
     lazy R1 on D, tracking of w_avg and an exponential moving average of G (``G_ema``, the one to
@@ -218,13 +218,5 @@ def sample(G, n: int, psi: float = 1.0, seed: int | None = None, batch_size: int
 
 
 PRETRAINED = "stylegan_fmnist"   # made by scripts/train_stylegan.py: assets.pretrained(PRETRAINED)
-
-
-def slerp(a, b, t):
-    """Spherical interpolation between rows of a and b (t broadcasts): it keeps the norm that
-    Gaussian noise vectors have (about sqrt(d)), where a straight line would pass closer to 0."""
-    a_n, b_n = a / a.norm(dim=-1, keepdim=True), b / b.norm(dim=-1, keepdim=True)
-    omega = torch.acos((a_n * b_n).sum(-1, keepdim=True).clamp(-1, 1))
-    return (torch.sin((1 - t) * omega) * a + torch.sin(t * omega) * b) / torch.sin(omega)
 
 

@@ -9,24 +9,19 @@ data. Its checkpoint ships in ``course_lib/assets`` (made by ``scripts/train_cla
 * precision / recall (Kynkaenniemi et al. 2019): the share of generated samples inside the
   real data's k-NN manifold (quality), and of real samples inside the generated one (variety).
 * class histogram: what the classifier thinks was generated; a collapsed GAN fills few classes.
-* mode coverage (2-D toys, notebook 04) and path length (style spaces, notebook 07).
 
-Where the other measurements live: likelihoods (-ELBO, IWAE) beside the VAE in ``models/vae.py``;
-how well a latent space encodes known factors or classes (probes, PCA) in ``evaluate.py``;
-molecule validity / uniqueness / novelty in ``molecules.py`` (they need RDKit); notebook 06's
-image statistics (sharpness, power spectrum) in ``compare.py``; notebook 08's wardrobe measures
-(reader R², diversity, novelty against the test-to-train floor, rank correlation) in
-``conditional.py``; the analytic D* and JS of the 2-D game in ``toy2d.py``.
+The other kinds of measurement are this package's other modules (``codes``, ``latent``, ``toy2d``,
+``molecules``); the likelihoods (-ELBO, IWAE) stay beside the VAE in ``models/vae.py``, since they
+are the model's own loss.
 """
 from __future__ import annotations
 
 import torch
 from torch import nn
 
-from . import assets
-from .evaluate import batched
-from .models.classifier import Classifier
-from .models.stylegan import crop28, slerp
+from ..core import assets
+from ..core.data import batched
+from ..models.classifier import Classifier
 
 CLASSIFIER = "fmnist_classifier"   # the shipped checkpoint's name in course_lib/assets
 
@@ -112,32 +107,4 @@ def report(real: torch.Tensor, fake: torch.Tensor, classifier: Classifier | None
 
 # ---- generators of 2-D points (notebook 04) and style spaces (notebook 07) ----
 
-def mode_coverage(samples: torch.Tensor, centres: torch.Tensor, std: float, min_share: float = 0.008) -> dict:
-    """A sample is *high quality* when within 3 std of its nearest centre; a mode is *covered*
-    when at least ``min_share`` of the samples are high-quality samples of it (20 of 2,500, as in PacGAN)."""
-    distance, nearest = torch.cdist(samples.float(), centres.float()).min(dim=1)
-    good = distance <= 3 * std
-    counts = torch.bincount(nearest[good], minlength=len(centres))
-    return {"modes": int((counts >= min_share * len(samples)).sum()), "of": len(centres),
-            "high_quality": good.float().mean().item()}
 
-
-@torch.no_grad()
-def path_length(G, n: int, space: str, features, eps: float = 1e-2, seed: int = 0):
-    """Perceptual-path-length-like statistic: E ||phi(g(t + eps)) - phi(g(t))||^2 / eps^2 along
-    random interpolations, linear in W, or spherical in Z (then mapped). ``features``: images
-    (N, 1, 28, 28) in [0, 1] -> feature vectors. Noise is held fixed along each pair."""
-    gen = torch.Generator().manual_seed(seed)
-    z0, z1 = torch.randn(2, n, G.z_dim, generator=gen)
-    t = torch.rand(n, 1, generator=gen) * (1 - eps)
-    dev = G.const.device
-    if space == "w":
-        w0, w1 = G.map(z0.to(dev)), G.map(z1.to(dev))
-        wa, wb = torch.lerp(w0, w1, t.to(dev)), torch.lerp(w0, w1, (t + eps).to(dev))
-    elif space == "z":
-        wa, wb = G.map(slerp(z0, z1, t).to(dev)), G.map(slerp(z0, z1, t + eps).to(dev))
-    else:
-        raise ValueError(f"space must be 'w' or 'z', not {space!r}")
-    noise = G.make_noise(n, seed=seed)
-    fa, fb = features(crop28(G.synthesis(wa, noise)).cpu()), features(crop28(G.synthesis(wb, noise)).cpu())
-    return ((fa - fb).pow(2).sum(dim=1) / eps ** 2)

@@ -69,7 +69,7 @@ def _read_raw(name: str, split: str) -> tuple[torch.Tensor, torch.Tensor]:
         raise DataNotFoundError(
             f"{name} ({split}) is not in {raw} and could not be downloaded ({type(err).__name__}): "
             f"connect to the internet once, or set COURSE_DATA to a folder holding {name}/raw, "
-            f"or use the offline synthetic set course_lib.wardrobe."
+            f"or use the offline synthetic set course_lib.core.wardrobe."
         ) from None
 
 
@@ -106,3 +106,10 @@ def loader(*tensors: torch.Tensor, batch_size: int = 128, shuffle: bool = True, 
     return DataLoader(TensorDataset(*tensors), batch_size=batch_size, shuffle=shuffle,
                       generator=torch.Generator().manual_seed(seed), drop_last=drop_last,
                       pin_memory=torch.cuda.is_available())
+
+
+@torch.no_grad()
+def batched(fn, x: torch.Tensor, batch_size: int = 1000, device=None) -> torch.Tensor:
+    """``fn`` applied to ``x`` in chunks (on ``device``), results gathered on the CPU."""
+    device = device or torch.device("cpu")
+    return torch.cat([fn(chunk.to(device)).cpu() for chunk in x.split(batch_size)])

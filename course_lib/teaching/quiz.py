@@ -21,7 +21,7 @@ from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 QUIZ_DIR = ROOT / "quiz"
 PARTS = ("short_answer", "multiple_choice", "essays", "glossary")
 TOPICS = {"ae": "autoencoders", "vae": "variational autoencoders", "applications": "VAE applications",
@@ -29,7 +29,7 @@ TOPICS = {"ae": "autoencoders", "vae": "variational autoencoders", "applications
           "stylegan": "StyleGAN", "wardrobe": "the virtual wardrobe"}
 LETTERS = "abcdefgh"
 SEED = 2024
-STUDENT_BANK = Path(__file__).resolve().parent / "assets" / "self_quiz.yaml"  # only in the student bundle
+STUDENT_BANK = Path(__file__).resolve().parents[1] / "assets" / "self_quiz.yaml"  # only in the student bundle
 
 
 def load(folder: Path | str | None = None) -> dict:

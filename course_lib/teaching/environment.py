@@ -7,7 +7,7 @@ import re
 import sys
 from pathlib import Path
 
-from . import config
+from ..core import config
 
 
 def required() -> dict[str, str]:
@@ -17,7 +17,7 @@ def required() -> dict[str, str]:
     try:
         lines = importlib.metadata.requires("course-lib") or []
     except importlib.metadata.PackageNotFoundError:
-        text = (Path(__file__).resolve().parents[1] / "pyproject.toml").read_text()
+        text = (Path(__file__).resolve().parents[2] / "pyproject.toml").read_text()
         lines = re.findall(r'^\s*"([^"]+)",', text.split("dependencies = [", 1)[1].split("]", 1)[0], flags=re.M)
     out = {}
     for line in lines:
@@ -53,7 +53,7 @@ def check_packages(packages: dict[str, str] | None = None):
 
 def check_data(name: str = "FashionMNIST"):
     """(ok, message): can the course load ``name``?"""
-    from . import data
+    from ..core import data
     try:
         images, _ = data.load(name, "test", n=16)
     except data.DataNotFoundError as err:

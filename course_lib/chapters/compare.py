@@ -18,20 +18,17 @@ import torch
 import torch.nn.functional as F
 from torch.distributions import Normal, kl_divergence
 
-from . import evaluate, metrics
-from .data import loader as make_loader
-from .models import VAE, gan
-from .models.stylegan import slerp
-from .models.vae import PRIOR, reconstruction_nll
-from .train import fit, linear_decay, minimize
+from .. import metrics
+from ..core.data import batched
+from ..core.data import loader as make_loader
+from ..core.train import fit, linear_decay, minimize
+from ..metrics import n_parameters
+from ..models import VAE, gan
+from ..models.vae import PRIOR, reconstruction_nll
 
 Z_DIM = 64          # the DCGAN's noise size, as in notebook 05
 LATENT = 16         # the VAE's code size, as in notebook 02
 VAE_BATCH, VAE_LR = 64, 2e-3   # notebook 02's recipe: Adam 2e-3 falling linearly to 0, batches of 64
-
-
-def n_parameters(*modules) -> int:
-    return sum(p.numel() for m in modules for p in m.parameters())
 
 
 def train_vae(x, epochs: int, loss, seed: int = 0, device=None, desc: str = "VAE"):
@@ -110,7 +107,7 @@ def sample_vae(vae, n: int, seed: int = 0):
     """n prior samples: z ~ N(0, I), decoded to Bernoulli means in (0, 1)."""
     vae.eval()
     z = torch.randn(n, vae.latent_dim, generator=torch.Generator().manual_seed(seed))
-    return evaluate.batched(vae.decode, z, device=next(vae.parameters()).device)
+    return batched(vae.decode, z, device=next(vae.parameters()).device)
 
 
 @torch.no_grad()
@@ -118,7 +115,7 @@ def sample_dcgan(G, n: int, seed: int = 0):
     """n DCGAN samples in [0, 1], in eval mode (batch norm's running averages); G's mode is restored."""
     z = torch.randn(n, Z_DIM, generator=torch.Generator().manual_seed(seed))
     mode = G.training
-    images = evaluate.batched(lambda b: (G.eval()(b) + 1) / 2, z, device=next(G.parameters()).device)
+    images = batched(lambda b: (G.eval()(b) + 1) / 2, z, device=next(G.parameters()).device)
     G.train(mode)
     return images
 
@@ -141,8 +138,8 @@ def scores(real_features, images, classifier, fid=metrics.fid_from_features,
             "feature spread": spread.item(), "histogram": classes.tolist(),
             "classes covered": int((classes >= 0.02 * len(images)).sum()),
             "largest class": classes.max().item() / len(images),
-            "sharpness": evaluate.laplacian_variance(images).mean().item(),
-            "high-freq share": evaluate.high_frequency_energy(images).mean().item()}
+            "sharpness": metrics.laplacian_variance(images).mean().item(),
+            "high-freq share": metrics.high_frequency_energy(images).mean().item()}
 
 
 def edge_images(positions, size: int = 28) -> torch.Tensor:
@@ -168,22 +165,3 @@ def radial_power_spectrum(images) -> tuple[torch.Tensor, torch.Tensor]:
     return (bins[1:] + bins[:-1]) / 2, total / count.clamp_min(1)
 
 
-@torch.no_grad()
-def interpolation_paths(decode, start, end, steps: int = 16, spherical: bool = False):
-    """Decoded paths between code rows ``start`` and ``end``: (n, steps, 1, 28, 28); straight
-    lines, or great circles (``spherical``, for Gaussian noise inputs)."""
-    t = torch.linspace(0, 1, steps)[None, :, None]
-    codes = (slerp if spherical else torch.lerp)(start[:, None, :], end[:, None, :], t)
-    images = evaluate.batched(decode, codes.flatten(0, 1))
-    return images.view(len(start), steps, *images.shape[1:])
-
-
-def path_straightness(paths, features) -> dict:
-    """How smoothly decoded paths move, in classifier feature space:
-    length = sum of step lengths / distance between the ends (1: no detour),
-    jump = largest step / mean step (1: even steps; large: a sudden switch)."""
-    f = features(paths.flatten(0, 1)).view(paths.shape[0], paths.shape[1], -1)
-    steps = (f[:, 1:] - f[:, :-1]).norm(dim=-1)
-    ends = (f[:, -1] - f[:, 0]).norm(dim=-1).clamp_min(1e-8)
-    return {"length / end distance": (steps.sum(1) / ends).median().item(),
-            "largest / mean step": (steps.max(1).values / steps.mean(1).clamp_min(1e-8)).median().item()}

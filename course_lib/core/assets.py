@@ -9,7 +9,7 @@ notebooks load them).
 ``<name>.pt`` holds ``{"model", "model_args", "state_dict", "extra"}``: the model is rebuilt as
 ``model(**model_args)``, so a checkpoint never depends on today's defaults, and it is read with
 ``torch.load(..., weights_only=True)``: plain tensors and containers, never code (``model`` names a
-class of ``course_lib``, nothing else is imported). ``<name>.json`` is the card: metrics, time,
+class of ``course_lib.models``, nothing else is imported). ``<name>.json`` is the card: metrics, time,
 hardware, kept readable for review in git.
 """
 from __future__ import annotations
@@ -21,7 +21,7 @@ from pathlib import Path
 
 import torch
 
-FOLDER = Path(__file__).parent / "assets"
+FOLDER = Path(__file__).resolve().parents[1] / "assets"   # course_lib/assets
 
 
 def path(name: str, folder: Path | str | None = None) -> Path:
@@ -59,7 +59,7 @@ def pretrained(name: str, device=None, folder: Path | str | None = None):
                                 f"(see README, 'Shipped checkpoints'), or reinstall the course.")
     ckpt = torch.load(source, map_location="cpu", weights_only=True)
     module, _, cls = ckpt["model"].rpartition(".")
-    if module.split(".")[0] != "course_lib":
+    if not module.startswith("course_lib.models."):   # every network of the course lives in course_lib.models
         raise ValueError(f"{source} names {ckpt['model']}: only the course's own models are rebuilt")
     model = getattr(importlib.import_module(module), cls)(**ckpt["model_args"])
     model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in ckpt["state_dict"].items()})

@@ -1,15 +1,13 @@
-"""Molecules as strings, and a sequence VAE over them (notebook 03, part 3).
+"""Molecules as strings, and a sequence VAE over them (notebook 03, part 3): the data and training here,
+the network in ``course_lib.models.sequence``, the scores in ``course_lib.metrics.molecules``.
 
 * Data: SMILES of the MOSES benchmark (drug-like molecules, MIT), read straight from the
   ``molsets`` wheel (``pip install ./packaging/molsets``: without its dependencies; ``import moses`` needs more);
   where that is missing, RDKit's own 5k NCI molecules.
 * Representations: SMILES (a grammar: most strings are not molecules) and SELFIES (every
   string decodes to a valid molecule), tokenised into a vocabulary.
-* SeqVAE: GRU encoder -> q(z|s) = N(mu, sigma^2); GRU decoder that starts from z and
-  also sees z at every step; the loss is the same -ELBO as for images, with a categorical
+* The loss of the sequence VAE is the same -ELBO as for images, with a categorical
   likelihood per token: rec = sum_t -log p(s_t | s_<t, z).
-* Scores: validity (RDKit parses it), uniqueness, novelty (not in the training set),
-  reconstruction accuracy, and properties (QED drug-likeness, logP) with RDKit.
 """
 from __future__ import annotations
 
@@ -21,21 +19,14 @@ from pathlib import Path
 
 import torch
 import torch.nn.functional as F
-from torch import nn
 from torch.distributions import Normal, kl_divergence
 
-from . import assets
-from .models.vae import PRIOR
+from ..core import assets
+from ..metrics.molecules import _rdkit
+from ..models.sequence import BOS, BOS_ID, EOS, EOS_ID, PAD, PAD_ID, SeqVAE
+from ..models.vae import PRIOR
 
-PAD, BOS, EOS = "<pad>", "<bos>", "<eos>"
-PAD_ID, BOS_ID, EOS_ID = 0, 1, 2   # their indices: every Vocab lists them first, in this order
 _SMILES_TOKEN = re.compile(r"(\[[^\]]+\]|Br|Cl|%\d\d|.)")
-
-
-def _rdkit():
-    from rdkit import Chem, RDLogger
-    RDLogger.DisableLog("rdApp.*")  # invalid strings are expected; do not flood the notebook
-    return Chem
 
 
 def moses_file(split: str = "train") -> Path | None:
@@ -127,51 +118,6 @@ class Vocab:
         return texts
 
 
-class SeqVAE(nn.Module):
-    """A GRU VAE over token sequences (teacher forcing for training, greedy or sampled decoding)."""
-
-    def __init__(self, vocab_size: int, latent_dim: int = 32, embed: int = 32, hidden: int = 192):
-        super().__init__()
-        self.latent_dim = latent_dim
-        self.config = {"vocab_size": vocab_size, "latent_dim": latent_dim, "embed": embed, "hidden": hidden}   # assets
-        self.embed = nn.Embedding(vocab_size, embed, padding_idx=PAD_ID)
-        self.encoder = nn.GRU(embed, hidden, batch_first=True, bidirectional=True)
-        self.to_stats = nn.Linear(2 * hidden, 2 * latent_dim)
-        self.z_to_h = nn.Linear(latent_dim, hidden)
-        self.decoder = nn.GRU(embed + latent_dim, hidden, batch_first=True)
-        self.out = nn.Linear(hidden, vocab_size)
-
-    def encode(self, ids):
-        lengths = (ids != 0).sum(dim=1).clamp(min=1).cpu()
-        packed = nn.utils.rnn.pack_padded_sequence(self.embed(ids), lengths, batch_first=True, enforce_sorted=False)
-        _, h = self.encoder(packed)                       # h: (2, N, hidden), both directions
-        mu, logvar = self.to_stats(torch.cat([h[0], h[1]], dim=1)).chunk(2, dim=1)
-        return mu, logvar
-
-    def decode_logits(self, z, ids):
-        """Teacher forcing: logits for tokens 1..T given tokens 0..T-1 and z."""
-        inputs = self.embed(ids[:, :-1])
-        inputs = torch.cat([inputs, z[:, None, :].expand(-1, inputs.shape[1], -1)], dim=2)
-        h, _ = self.decoder(inputs, torch.tanh(self.z_to_h(z))[None])
-        return self.out(h)
-
-    @torch.no_grad()
-    def generate(self, z, max_len: int = 80, greedy: bool = True, generator=None):
-        """Token ids (N, max_len) decoded from codes z, one token at a time."""
-        n = len(z)
-        token = torch.full((n, 1), BOS_ID, dtype=torch.long, device=z.device)
-        h, ids = torch.tanh(self.z_to_h(z))[None], [token]
-        for _ in range(max_len - 1):
-            out, h = self.decoder(torch.cat([self.embed(token), z[:, None, :]], dim=2), h)
-            logits = self.out(out[:, -1])
-            if greedy:
-                token = logits.argmax(dim=1, keepdim=True)
-            else:
-                token = torch.multinomial(logits.softmax(dim=1).cpu(), 1, generator=generator).to(z.device)
-            ids.append(token)
-        return torch.cat(ids, dim=1)
-
-
 def seq_negative_elbo(model: SeqVAE, ids, beta: float = 1.0, head=None, targets=None, weight: float = 1.0) -> dict:
     """-ELBO for sequences: summed token cross-entropy (pads ignored) + beta * KL.
 
@@ -190,33 +136,6 @@ def seq_negative_elbo(model: SeqVAE, ids, beta: float = 1.0, head=None, targets=
         out["prop"] = (head(z) - targets).pow(2).sum(dim=1).mean()
         out["loss"] = out["loss"] + weight * out["prop"]
     return out
-
-
-def canonical(smiles: str) -> str | None:
-    """RDKit's canonical SMILES, or None when the string is not a molecule."""
-    if not smiles:
-        return None
-    mol = _rdkit().MolFromSmiles(smiles)
-    return _rdkit().MolToSmiles(mol) if mol is not None else None
-
-
-def scores(generated: list[str], training: list[str]) -> dict:
-    """Validity, uniqueness (of the valid ones) and novelty (of the unique ones), as fractions."""
-    valid = [c for c in map(canonical, generated) if c is not None]
-    unique = set(valid)
-    train = {c for c in map(canonical, training) if c is not None}
-    return {"validity": len(valid) / max(1, len(generated)), "uniqueness": len(unique) / max(1, len(valid)),
-            "novelty": len(unique - train) / max(1, len(unique))}
-
-
-def properties(smiles: list[str]) -> torch.Tensor:
-    """(N, 2): QED drug-likeness (0..1) and logP (lipophilicity) per molecule; NaN where invalid."""
-    from rdkit.Chem import QED, Crippen
-    rows = []
-    for s in smiles:
-        mol = _rdkit().MolFromSmiles(s) if s else None
-        rows.append((QED.qed(mol), Crippen.MolLogP(mol)) if mol is not None else (float("nan"), float("nan")))
-    return torch.tensor(rows, dtype=torch.float32)
 
 
 def draw(smiles: list[str], legends: list[str] | None = None, per_row: int = 5):
@@ -241,6 +160,6 @@ class MoleculeSet:
 
 
 def save_seqvae(name: str, model: SeqVAE, vocab: Vocab, length: int, card: dict, folder=None):
-    """A self-describing checkpoint (``course_lib.assets``): float16 weights, the sizes that rebuild
+    """A self-describing checkpoint (``course_lib.core.assets``): float16 weights, the sizes that rebuild
     the model, the vocabulary and sequence length (its extra), and the card beside it."""
     return assets.save(name, model, card, extra={"itos": vocab.itos, "length": length}, half=True, folder=folder)

@@ -42,16 +42,3 @@ def mixture_log_density(x: torch.Tensor, centres: torch.Tensor, std: float, weig
     return torch.logsumexp(log_gauss + weights.double().log(), dim=1).float()
 
 
-def optimal_discriminator_logit(x, log_p_data, log_p_g) -> torch.Tensor:
-    """The logit of D*(x) = p_data / (p_data + p_g): log p_data(x) - log p_g(x) (Goodfellow et al. 2014)."""
-    return log_p_data(x) - log_p_g(x)
-
-
-def js_divergence(sample_data, sample_g, log_p_data, log_p_g, n: int = 100_000, seed: int = 0) -> float:
-    """Jensen-Shannon divergence (nats) by Monte Carlo: 1/2 E_data[log 2p_d / (p_d + p_g)] + 1/2 E_g[log 2p_g / (p_d + p_g)]."""
-    torch.manual_seed(seed)
-    total = 0.0
-    for x, own, other in ((sample_data(n), log_p_data, log_p_g), (sample_g(n), log_p_g, log_p_data)):
-        lp, lq = own(x).double(), other(x).double()
-        total += 0.5 * (math.log(2) + lp - torch.logaddexp(lp, lq)).mean().item()
-    return total

@@ -1,4 +1,4 @@
-"""One training loop for every notebook and script (checkpoints: ``course_lib.assets``).
+"""One training loop for every notebook and script (checkpoints: ``course_lib.core.assets``).
 
 ``fit`` owns the boilerplate (epochs, batches, device, progress bar, loss history,
 a live loss plot, Ctrl-C, a callback); the notebook owns the idea, as a ``step`` function:

@@ -10,7 +10,7 @@
     (9) composite       out = m * garment + (1 - m) * avatar, m the garment's mask
 
 Wardrobe pairs are free: ``wardrobe.render`` draws the same shape with another fabric, so both
-transfer networks are trained on exact targets.
+transfer networks (``course_lib.models.translation``) are trained on exact targets.
 """
 from __future__ import annotations
 
@@ -18,12 +18,12 @@ import time
 
 import torch
 import torch.nn.functional as F
-from torch import nn
 
-from . import wardrobe
-from .data import loader as make_loader
-from .models import gan
-from .train import fit, minimize
+from ..core import wardrobe
+from ..core.data import loader as make_loader
+from ..core.train import fit, minimize
+from ..models import gan
+from ..models.translation import TransferNet, UNet, patch_discriminator
 
 STYLE = (3, 4)            # the fabric factors: texture (stripes) and brightness
 THRESHOLD = 0.15          # try-on mask: a wardrobe garment is never darker than 0.29 inside, the background 0
@@ -42,25 +42,6 @@ def style_pairs(n: int, seed: int = 0):
     return a.images, b.images, restyle(a.labels, a.factors, b.factors)
 
 
-class TransferNet(nn.Module):
-    """f: 28 -> 14 (32 channels), AdaIN (6), g: 14 -> 28. AdaIN is the learner's ``transfer`` (notebook 08's
-    exercise) where given, else PyTorch's instance norm with the style's per-channel statistics."""
-
-    def __init__(self, channels: int = 32, transfer=None):
-        super().__init__()
-        c = channels
-        self.transfer = transfer
-        self.f = nn.Sequential(nn.Conv2d(1, c, 3, 1, 1), nn.ReLU(), nn.Conv2d(c, c, 4, 2, 1), nn.ReLU())
-        self.g = nn.Sequential(nn.ConvTranspose2d(c, c, 4, 2, 1), nn.ReLU(), nn.Conv2d(c, 1, 3, 1, 1), nn.Sigmoid())
-
-    def forward(self, content, style):
-        h, s = self.f(content), self.f(style)
-        if self.transfer:
-            return self.g(self.transfer(h, s))
-        var, mean = torch.var_mean(s, dim=(2, 3), unbiased=False, keepdim=True)
-        return self.g(F.instance_norm(h) * (var + 1e-5).sqrt() + mean)   # (6)
-
-
 def train_transfer(content, style, target, epochs: int, seed: int = 0, transfer=None):
     """f and g learn from exact targets (binary cross-entropy per pixel), Adam 1e-3, batch 64.
     Returns (net, {"cpu_s"})."""
@@ -71,28 +52,6 @@ def train_transfer(content, style, target, epochs: int, seed: int = 0, transfer=
     fit(net, make_loader(content, style, target, batch_size=64, seed=seed), step,
         torch.optim.Adam(net.parameters(), 1e-3), epochs=epochs, desc="AdaIN transfer")
     return net.eval(), {"cpu_s": time.process_time() - cpu}
-
-
-class UNet(nn.Module):
-    """pix2pix's generator, small: 28 -> 14 -> 7 -> 14 -> 28, the 14x14 features skip across."""
-
-    def __init__(self, c: int = 32):
-        super().__init__()
-        self.down1 = nn.Sequential(nn.Conv2d(1, c, 4, 2, 1), nn.LeakyReLU(0.2))
-        self.down2 = nn.Sequential(nn.Conv2d(c, 2 * c, 4, 2, 1), nn.BatchNorm2d(2 * c), nn.LeakyReLU(0.2))
-        self.up1 = nn.Sequential(nn.ConvTranspose2d(2 * c, c, 4, 2, 1), nn.BatchNorm2d(c), nn.ReLU())
-        self.up2 = nn.Sequential(nn.ConvTranspose2d(2 * c, c, 4, 2, 1), nn.ReLU(), nn.Conv2d(c, 1, 3, 1, 1),
-                                 nn.Sigmoid())
-
-    def forward(self, x):
-        h1 = self.down1(x)
-        return self.up2(torch.cat([self.up1(self.down2(h1)), h1], dim=1))
-
-
-def patch_discriminator(c: int = 32) -> nn.Module:
-    """(x, y) side by side as 2 channels -> a 7x7 grid of logits, one per overlapping patch."""
-    return nn.Sequential(nn.Conv2d(2, c, 4, 2, 1), nn.LeakyReLU(0.2), nn.Conv2d(c, 2 * c, 4, 2, 1),
-                         nn.LeakyReLU(0.2), nn.Conv2d(2 * c, 1, 3, 1, 1))
 
 
 def pix2pix_step(G, D, x, y, opt_G, opt_D, l1_weight: float = 100.0) -> dict:

@@ -1,0 +1,48 @@
+"""Notebook 08's image-to-image networks: the AdaIN transfer net (an encoder f, AdaIN on feature statistics, a
+decoder g) and pix2pix's small U-Net generator and patch discriminator."""
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+
+class TransferNet(nn.Module):
+    """f: 28 -> 14 (32 channels), AdaIN (6), g: 14 -> 28. AdaIN is the learner's ``transfer`` (notebook 08's
+    exercise) where given, else PyTorch's instance norm with the style's per-channel statistics."""
+
+    def __init__(self, channels: int = 32, transfer=None):
+        super().__init__()
+        c = channels
+        self.transfer = transfer
+        self.f = nn.Sequential(nn.Conv2d(1, c, 3, 1, 1), nn.ReLU(), nn.Conv2d(c, c, 4, 2, 1), nn.ReLU())
+        self.g = nn.Sequential(nn.ConvTranspose2d(c, c, 4, 2, 1), nn.ReLU(), nn.Conv2d(c, 1, 3, 1, 1), nn.Sigmoid())
+
+    def forward(self, content, style):
+        h, s = self.f(content), self.f(style)
+        if self.transfer:
+            return self.g(self.transfer(h, s))
+        var, mean = torch.var_mean(s, dim=(2, 3), unbiased=False, keepdim=True)
+        return self.g(F.instance_norm(h) * (var + 1e-5).sqrt() + mean)   # (6)
+
+
+class UNet(nn.Module):
+    """pix2pix's generator, small: 28 -> 14 -> 7 -> 14 -> 28, the 14x14 features skip across."""
+
+    def __init__(self, c: int = 32):
+        super().__init__()
+        self.down1 = nn.Sequential(nn.Conv2d(1, c, 4, 2, 1), nn.LeakyReLU(0.2))
+        self.down2 = nn.Sequential(nn.Conv2d(c, 2 * c, 4, 2, 1), nn.BatchNorm2d(2 * c), nn.LeakyReLU(0.2))
+        self.up1 = nn.Sequential(nn.ConvTranspose2d(2 * c, c, 4, 2, 1), nn.BatchNorm2d(c), nn.ReLU())
+        self.up2 = nn.Sequential(nn.ConvTranspose2d(2 * c, c, 4, 2, 1), nn.ReLU(), nn.Conv2d(c, 1, 3, 1, 1),
+                                 nn.Sigmoid())
+
+    def forward(self, x):
+        h1 = self.down1(x)
+        return self.up2(torch.cat([self.up1(self.down2(h1)), h1], dim=1))
+
+
+def patch_discriminator(c: int = 32) -> nn.Module:
+    """(x, y) side by side as 2 channels -> a 7x7 grid of logits, one per overlapping patch."""
+    return nn.Sequential(nn.Conv2d(2, c, 4, 2, 1), nn.LeakyReLU(0.2), nn.Conv2d(c, 2 * c, 4, 2, 1),
+                         nn.LeakyReLU(0.2), nn.Conv2d(2 * c, 1, 3, 1, 1))
