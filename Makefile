@@ -13,7 +13,7 @@ GRADE_PROFILE ?= quick
 
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: help install lab teach test test-browser release grade feedback grades student-bundle release-answers quiz
+.PHONY: help install lab teach test test-browser release grade feedback grades student-bundle release-answers quiz roster
 
 help: ## this list
 	@echo "Generative models: from autoencoders to StyleGAN (instructors: see README)"
@@ -114,5 +114,11 @@ feedback: $(STAMP) ## feedback HTML for every autograded submission
 	@for a in $(ASSIGNMENTS); do \
 	  if ls autograded/*/$$a >/dev/null 2>&1; then $(BIN)/nbgrader generate_feedback $$a || exit 1; fi; done
 
-grades: $(STAMP) ## export every grade to grades.csv
-	$(BIN)/nbgrader export --to grades.csv
+# LMS=canvas or LMS=moodle: the CSV that LMS imports (late penalties taken off, manual grades in);
+# without LMS, nbgrader's own grades.csv.
+grades: $(STAMP) ## export every grade: grades.csv, or LMS=canvas|moodle for your LMS's import
+	$(if $(LMS),$(BIN)/python -m grading grades --lms $(LMS),$(BIN)/nbgrader export --to grades.csv)
+
+roster: $(STAMP) ## import students into the gradebook: make roster FILE=students.csv (id, first, last, email, lms_id)
+	@test -n "$(FILE)" || { echo "usage: make roster FILE=students.csv"; exit 2; }
+	$(BIN)/python -m grading roster $(FILE)

@@ -31,12 +31,16 @@ import sys  # noqa: E402
 
 sys.path.insert(0, here)
 try:
+    from grading.classroom import LatePenalty
     from grading.sandbox import bwrap_available
     from grading.steps import SandboxedExecute
 except ImportError:   # a copy of this file without grading/ beside it (e.g. a test's scratch course)
     bwrap_available = None
     print("nbgrader_config.py: no grading/ beside this file, so autograde runs student code unsandboxed, "
           "with your rights; copy grading/ and course_answers/ here", file=sys.stderr)
+if bwrap_available:   # course.yml's late penalty (a percentage per day late, capped), for every autograde
+    c.AssignLatePenalties.plugin_class = LatePenalty
+    c.LatePenalty.course_file = os.path.join(here, "course.yml")
 if bwrap_available and bwrap_available():
     from nbgrader.converters.autograde import Autograde
     from nbgrader.preprocessors import Execute

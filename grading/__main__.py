@@ -2,6 +2,9 @@
    python -m grading bundle <folder> [--self-study]   (what students get)
    python -m grading release-answers [NN ...]   (students now get these assignments' answers)
    python -m grading quiz [--output PATH]   (rebuild solutions/09_quiz from quiz/*.yaml)
+   python -m grading roster FILE.csv   (students into the gradebook: id, first, last, email, lms_id)
+   python -m grading calendar   (course.yml's due dates and extensions into the gradebook)
+   python -m grading grades --lms canvas|moodle [--output PATH]   (grades as the LMS imports them)
 
 Exit status 0 when every submission has a recorded outcome (a crashed, flagged or unreadable
 one is recorded, with the reason, and listed in the report), 1 when the run itself could not
@@ -35,7 +38,27 @@ def main(argv=None) -> int:
     release.add_argument("assignments", nargs="*", help="e.g. 02 or 02_variational_autoencoders")
     quiz = sub.add_parser("quiz", help="rebuild the classroom quiz's source notebook from quiz/*.yaml")
     quiz.add_argument("--output", help="where to write it (default: solutions/09_quiz/09_quiz.ipynb)")
+    roster = sub.add_parser("roster", help="import students from a roster CSV (id, first, last, email, lms_id)")
+    roster.add_argument("file")
+    sub.add_parser("calendar", help="write course.yml's due dates and extensions into the gradebook")
+    export = sub.add_parser("grades", help="write every grade as your LMS imports it")
+    export.add_argument("--lms", choices=["canvas", "moodle"], required=True)
+    export.add_argument("--output", help="default: grades_<lms>.csv")
     args = parser.parse_args(argv)
+    if args.command in ("roster", "calendar", "grades"):
+        from . import classroom
+        db_url, course_id = classroom.gradebook(Path.cwd())
+        try:
+            if args.command == "roster":
+                print(f"{classroom.import_roster(args.file, db_url, course_id)} students in the gradebook")
+            elif args.command == "calendar":
+                print("\n".join(classroom.apply_calendar(Path.cwd(), db_url, course_id)) or "course.yml sets no due date")
+            else:
+                print(f"wrote {classroom.export(db_url, course_id, args.lms, args.output or f'grades_{args.lms}.csv')}")
+        except (OSError, ValueError) as error:
+            print(f"{args.command}: {error}", file=sys.stderr)
+            return 2
+        return 0
     if args.command == "quiz":
         from .quiz import build_assignment
         print(f"wrote {build_assignment(args.output)}; then `make release`")

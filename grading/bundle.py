@@ -9,6 +9,7 @@ The grading sandbox shows a submission the answers a student of that assignment 
 assignments before it, never its own (``answers_for``)."""
 from __future__ import annotations
 
+import re
 import shutil
 import tarfile
 from pathlib import Path
@@ -48,15 +49,17 @@ def released(root: Path = ROOT) -> list[str]:
 
 
 def release_answers(names: list[str], root: Path = ROOT) -> list[str]:
-    """Record that students now get these assignments' answers (in course order); returns them all."""
+    """Record that students now get these assignments' answers (in course order); returns them all.
+    Only the ``answers_released`` line of course.yml changes: the teacher's other settings and comments stay."""
     path = Path(root) / COURSE_FILE
-    data = (yaml.safe_load(path.read_text()) if path.exists() else None) or {}
     done = set(released(root)) | {assignment_named(n) for n in names}
-    data["answers_released"] = [a for a in _assignments() if a in done]
-    header = ("# The class's state, edited by `make release-answers NN` (and by hand if you like):\n"
-              "# answers_released: assignments whose reference answers students get in `make student-bundle`.\n")
-    path.write_text(header + yaml.safe_dump(data, sort_keys=False))
-    return data["answers_released"]
+    ordered = [a for a in _assignments() if a in done]
+    line = f"answers_released: [{', '.join(ordered)}]"
+    text = path.read_text() if path.exists() else ""
+    pattern = re.compile(r"^answers_released:.*(?:\n[ \t]*-.*)*", re.M)
+    text = pattern.sub(line, text) if pattern.search(text) else text.rstrip("\n") + ("\n" if text else "") + line + "\n"
+    path.write_text(text)
+    return ordered
 
 
 def answers_for(assignment: str | None, only: list[str] | None = None) -> dict[str, str]:

@@ -18,6 +18,8 @@ from pathlib import Path
 import nbformat
 
 from . import flags as flagging
+from .bundle import COURSE_FILE
+from .classroom import LatePenalty, apply_calendar
 from .course import is_grade, is_setup, is_solution, nbgrader_meta
 from .sandbox import Limits, execute
 from .steps import REPAIRS, LoadSandboxOutputs, RepairCells
@@ -57,6 +59,8 @@ def _api(root: Path, preprocessors: dict, submitted: Path | None = None):
     config.Autograde.autograde_preprocessors = preprocessors.get("record", [])
     config.RepairCells.release_dir = str(root / config.CourseDirectory.release_directory)
     config.LoadSandboxOutputs.results_dir = preprocessors.get("results", "")
+    config.AssignLatePenalties.plugin_class = LatePenalty   # course.yml's late policy
+    config.LatePenalty.course_file = str(root / COURSE_FILE)
     if submitted:
         config.CourseDirectory.submitted_directory = str(submitted)
     coursedir = CourseDirectory(config=config, root=str(root))
@@ -213,6 +217,8 @@ def autograde(root: Path | str, assignment: str, limits: Limits | None = None, w
         subs += [Submission(student, p.stem, ZERO, reason) for student, reason in unreadable.items()
                  for p in sorted(release_dir.glob("*.ipynb"))]
         log(f"{assignment}: {len(submitted)} submissions sanitized in {time.monotonic() - start:.1f} s")
+        for line in apply_calendar(root, coursedir.db_url, coursedir.course_id):   # due dates, extensions
+            log(f"  course.yml: {line}")
 
         # Phase 2: every notebook in its own sandbox, in parallel.
         t2 = time.monotonic()

@@ -99,6 +99,10 @@ def test_release_answers_records_in_course_order_and_refuses_unknown_names(tmp_p
     assert bundle.release_answers(["03", "1"], tmp_path) == ["01_autoencoders", "03_vae_applications"]
     assert bundle.release_answers(["02_variational_autoencoders"], tmp_path)[:3] == list(ASSIGNMENTS[:3])
     assert "answers_released" in (tmp_path / "course.yml").read_text()
+    (tmp_path / "course.yml").write_text("# my class\ndue:\n  01_autoencoders: 2027-01-15 23:59\nanswers_released:\n- 01\n")
+    assert bundle.release_answers(["4"], tmp_path) == ["01_autoencoders", "04_gan_basics"]
+    text = (tmp_path / "course.yml").read_text()
+    assert text.startswith("# my class\ndue:\n  01_autoencoders: 2027-01-15 23:59\n")   # the teacher's lines stay
     with pytest.raises(ValueError, match="no graded assignment"):
         bundle.release_answers(["11"], tmp_path)
 
