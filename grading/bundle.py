@@ -93,7 +93,7 @@ def build(dest: Path | str, self_study: bool = False, root: Path = ROOT) -> Path
     (dest / "course_answers").mkdir()
     for name, text in answers_for(None, list(_assignments()) if self_study else released(root)).items():
         (dest / "course_answers" / name).write_text(text)
-    for name in ("pyproject.toml", "environment.yml"):
+    for name in ("pyproject.toml", "environment.yml", "LICENSE", "LICENSE-CONTENT.md"):
         shutil.copy(ROOT / name, dest / name)
     (dest / "README.md").write_text(README)
     (dest / "course_lib" / "assets").mkdir(exist_ok=True)

@@ -430,8 +430,9 @@ def test_student_bundle_is_exactly_what_students_get(tmp_path):
     archive = build(tmp_path / "bundle")
     bundle = tmp_path / "bundle"
     assert archive.exists()
-    assert sorted(p.name for p in bundle.iterdir()) == ["README.md", "course_answers", "course_lib", "environment.yml",
-                                                        "notebooks", "packaging", "pyproject.toml"]
+    assert sorted(p.name for p in bundle.iterdir()) == ["LICENSE", "LICENSE-CONTENT.md", "README.md", "course_answers",
+                                                        "course_lib", "environment.yml", "notebooks", "packaging",
+                                                        "pyproject.toml"]
     assert [p.name for p in (bundle / "course_answers").iterdir()] == ["__init__.py"]   # course.yml: none released
     text = "\n".join(p.read_text(errors="ignore") for p in bundle.rglob("*") if p.is_file()
                      and p.suffix in (".ipynb", ".py", ".yaml", ".md", ".toml"))

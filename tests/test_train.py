@@ -104,7 +104,7 @@ def test_assets_round_trip_rebuilds_from_the_models_config(tmp_path):
     fresh, card, extra = assets.pretrained("toy", folder=tmp_path)
     assert type(fresh) is Generator and fresh.config == model.config
     assert fresh.const.dtype == torch.float32 and torch.allclose(fresh.const, model.const, atol=1e-2)
-    assert card == {"score": 1.5} and extra == {"note": "toy"} and not fresh.training
+    assert card["score"] == 1.5 and "MIT" in card["license"] and extra == {"note": "toy"} and not fresh.training
     with pytest.raises(TypeError, match="config"):
         assets.save("toy", nn.Linear(3, 2), {}, folder=tmp_path)   # a model that cannot say how to rebuild it
     with pytest.raises(FileNotFoundError, match="scripts/"):
@@ -119,7 +119,7 @@ def test_shipped_checkpoints_describe_themselves():
     for name in names:
         ckpt = torch.load(assets.path(name), map_location="cpu", weights_only=True)
         assert set(ckpt) == {"model", "model_args", "state_dict", "extra"}, name
-        assert assets.card(name), name
+        assert assets.card(name) and "MIT" in assets.card(name)["license"], name
         model, _, _ = assets.pretrained(name)
         assert model.config == ckpt["model_args"] and not model.training, name
 

@@ -46,6 +46,7 @@ def save(name: str, model: torch.nn.Module, card: dict, *, extra: dict | None = 
     state = {k: (v.half() if half and v.is_floating_point() else v).detach().cpu() for k, v in model.state_dict().items()}
     torch.save({"model": f"{type(model).__module__}.{type(model).__qualname__}", "model_args": dict(model.config),
                 "state_dict": state, "extra": extra or {}}, target)
+    card = {**card, "license": card.get("license", "MIT, like the course's code (LICENSE)")}
     target.with_suffix(".json").write_text(json.dumps(card, indent=2) + "\n")
     return target
 
