@@ -81,8 +81,10 @@ release: $(STAMP) ## generate notebooks/ (the student release) from solutions/
 # hand from your LMS). Grades what was collected against the committed release (run `make release`
 # yourself after changing solutions/): every submission in its own bubblewrap sandbox, in parallel
 # (one Dask worker per core; GRADE_ARGS="--scheduler tcp://host:8786" for a cluster). One bad
-# submission never stops the run; the exit status is non-zero at the end if some could not be
-# graded. Reports: grading_report_<assignment>.md; gradebook backups: gradebook_backups/.
+# submission never stops the run: every student gets a recorded outcome (an unreadable file: 0, with
+# the reason); the exit status is non-zero only if the run itself could not work. course.yml's due
+# dates, extensions and late penalty apply. Reports: grading_report_<assignment>.md; gradebook
+# backups: gradebook_backups/.
 GRADE_ARGS ?=
 GRADING := $(VENV)/.installed-grading
 $(GRADING): $(STAMP)
