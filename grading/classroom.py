@@ -21,11 +21,10 @@ import math
 import re
 from pathlib import Path
 
-import yaml
 from nbgrader.plugins import LateSubmissionPlugin
 from traitlets import Unicode
 
-from .bundle import COURSE_FILE
+from .bundle import COURSE_FILE, settings
 
 ROSTER_COLUMNS = {"id": ("id", "student_id", "username"), "first_name": ("first", "first_name", "given_name"),
                   "last_name": ("last", "last_name", "family_name"), "email": ("email",),
@@ -40,12 +39,6 @@ def gradebook(root: Path | str) -> tuple[str, str]:
     config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
     coursedir = CourseDirectory(config=config, root=str(Path(root).resolve()))
     return coursedir.db_url, coursedir.course_id
-
-
-def settings(root: Path | str) -> dict:
-    """``course.yml`` as a dict ({} when there is none)."""
-    path = Path(root) / COURSE_FILE
-    return (yaml.safe_load(path.read_text()) if path.exists() else None) or {}
 
 
 def _when(value) -> dt.datetime:
@@ -84,8 +77,9 @@ def apply_calendar(root: Path | str, db_url: str, course_id: str) -> list[str]:
     state, done = settings(root), []
     with Gradebook(db_url, course_id) as gb:
         for assignment, when in (state.get("due") or {}).items():
-            gb.update_or_create_assignment(str(assignment), duedate=_when(when))
-            done.append(f"{assignment} due {_when(when):%Y-%m-%d %H:%M} UTC")
+            due = _when(when)
+            gb.update_or_create_assignment(str(assignment), duedate=due)
+            done.append(f"{assignment} due {due:%Y-%m-%d %H:%M} UTC")
         for student, extra in (state.get("extensions") or {}).items():
             for assignment, length in extra.items():
                 try:

@@ -113,7 +113,7 @@ def _scan(nb, source_nb, release) -> dict[str, list[str]]:
     known = flagging.aliases(c.source for c in nb.cells if c.cell_type == "code")
     teachers = [c for c in source_nb.cells if c.cell_type == "code" and not is_solution(c)]
     used = flagging.imported((c.source for c in teachers), flagging.PROTECTED) | flagging.imported(
-        c.source for c in teachers if "setup" in c.metadata.get("tags", []))
+        c.source for c in teachers if is_setup(c))
     tests_read = flagging.names_read(c.source for c in teachers if is_grade(c))
     used = {name: module for name, module in used.items() if name in tests_read}   # `data = ...` stays the student's
     original = {c.get("id"): c.source for c in release.cells}
@@ -121,7 +121,7 @@ def _scan(nb, source_nb, release) -> dict[str, list[str]]:
             if c.cell_type == "code" and is_solution(c)}
     found = {}
     for cell in nb.cells:
-        meta = cell.metadata.get("nbgrader", {})
+        meta = nbgrader_meta(cell)
         if cell.cell_type != "code" or (meta and not meta.get("solution")):
             continue
         if meta.get("solution"):

@@ -22,7 +22,7 @@ import torch.nn.functional as F
 from torch.distributions import Normal, kl_divergence
 
 from ..core import assets
-from ..metrics.molecules import _rdkit
+from ..metrics.molecules import rdkit_chem
 from ..models.sequence import BOS, BOS_ID, EOS, EOS_ID, PAD, PAD_ID, SeqVAE
 from ..models.vae import PRIOR
 
@@ -141,7 +141,7 @@ def seq_negative_elbo(model: SeqVAE, ids, beta: float = 1.0, head=None, targets=
 def draw(smiles: list[str], legends: list[str] | None = None, per_row: int = 5):
     """A grid picture of the molecules (RDKit), shown inline in Jupyter."""
     from rdkit.Chem import Draw
-    mols = [_rdkit().MolFromSmiles(s) if s else None for s in smiles]
+    mols = [rdkit_chem().MolFromSmiles(s) if s else None for s in smiles]
     keep = [i for i, m in enumerate(mols) if m is not None]
     return Draw.MolsToGridImage([mols[i] for i in keep], molsPerRow=per_row, subImgSize=(220, 160),
                                 legends=[legends[i] for i in keep] if legends else None)

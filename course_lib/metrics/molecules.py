@@ -5,7 +5,8 @@ from __future__ import annotations
 import torch
 
 
-def _rdkit():
+def rdkit_chem():
+    """RDKit's Chem module, its parse warnings silenced (also what chapters.molecules draws with)."""
     from rdkit import Chem, RDLogger
     RDLogger.DisableLog("rdApp.*")  # invalid strings are expected; do not flood the notebook
     return Chem
@@ -15,8 +16,8 @@ def canonical(smiles: str) -> str | None:
     """RDKit's canonical SMILES, or None when the string is not a molecule."""
     if not smiles:
         return None
-    mol = _rdkit().MolFromSmiles(smiles)
-    return _rdkit().MolToSmiles(mol) if mol is not None else None
+    mol = rdkit_chem().MolFromSmiles(smiles)
+    return rdkit_chem().MolToSmiles(mol) if mol is not None else None
 
 
 def molecule_scores(generated: list[str], training: list[str]) -> dict:
@@ -33,6 +34,6 @@ def molecule_properties(smiles: list[str]) -> torch.Tensor:
     from rdkit.Chem import QED, Crippen
     rows = []
     for s in smiles:
-        mol = _rdkit().MolFromSmiles(s) if s else None
+        mol = rdkit_chem().MolFromSmiles(s) if s else None
         rows.append((QED.qed(mol), Crippen.MolLogP(mol)) if mol is not None else (float("nan"), float("nan")))
     return torch.tensor(rows, dtype=torch.float32)
