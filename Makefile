@@ -13,7 +13,7 @@ GRADE_PROFILE ?= quick
 
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: help install lab teach test test-browser release grade feedback grades student-bundle release-answers quiz roster
+.PHONY: help install lab teach test test-browser site release grade feedback grades student-bundle release-answers quiz roster
 
 help: ## this list
 	@echo "Generative models: from autoencoders to StyleGAN (instructors: see README)"
@@ -49,13 +49,28 @@ $(DEV): $(STAMP)
 	$(BIN)/python -m pip install -e .[dev]
 	@touch $@
 
-# Real Chromium (Debian's: apt-get install chromium) drives JupyterLab and a JupyterHub
-# (configurable-http-proxy from npm, installed here into .venv when missing).
+# Real Chromium (Debian's: apt-get install chromium) drives JupyterLab, a JupyterHub
+# (configurable-http-proxy from npm, installed here into .venv when missing) and the website
+# (built first in the same profile; only notebooks whose code changed run again).
 test-browser: export COURSE_PROFILE ?= quick
-test-browser: $(DEV) ## real Chromium drives JupyterLab and a JupyterHub
+test-browser: $(DEV) ## real Chromium drives JupyterLab, a JupyterHub and the website
 	@command -v configurable-http-proxy >/dev/null || npm install -g --prefix $(abspath $(VENV)) configurable-http-proxy
+	$(MAKE) --no-print-directory site
 	$(BIN)/python -m pytest tests/browser --durations=8 -p no:cacheprovider
 # ---- end of the browser section ----
+
+# ---- the website ----
+# Every notebook executed (a notebook runs again only when its code changed: jupyter-cache, one
+# cache per profile), rendered by Sphinx with myst-nb: _build/site-<profile>/html/index.html.
+# The published site is the full profile (the default); CI builds the quick one.
+SITE := $(VENV)/.installed-site
+$(SITE): $(STAMP)
+	$(BIN)/python -m pip install -e .[site]
+	@touch $@
+
+site: export COURSE_PROFILE ?= full
+site: $(SITE) ## the course website with every output: _build/site-<profile>/html (COURSE_PROFILE=quick: fast)
+	$(BIN)/python website/build.py
 
 # tests/ in parallel, one worker per core (grading starts a kernel per submission; tests/conftest.py
 # gives each worker cores/workers torch threads); then the notebooks, a worker per core too, each

@@ -14,6 +14,9 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from course_lib.teaching import quiz
 
 ROOT = Path(__file__).resolve().parents[1]
+_NB = "notebooks/09_quiz/09_quiz.ipynb"
+COLAB = f"https://colab.research.google.com/github/genmodels-course/generative-models/blob/main/{_NB}"
+BINDER = f"https://mybinder.org/v2/gh/genmodels-course/generative-models/main?labpath={_NB.replace('/', '%2F')}"
 
 
 def _nbgrader(grade_id, solution=False, grade=False, points=None, locked=False) -> dict:
@@ -44,6 +47,15 @@ def build_assignment(path: Path | str | None = None, bank: dict | None = None) -
         "Self-study instead? The same questions with instant feedback: notebook `10_self_quiz`.")]
     cells[0].metadata["tags"] = ["setup"]
     cells[0].id = "intro"
+    cells.append(new_markdown_cell(
+        "**What you will be able to do**\n\n"
+        "1. Recall and tell apart the ideas of notebooks 01–08 under exam conditions\n"
+        "2. Explain a model's behaviour in a few sentences, citing the mechanism behind it\n"
+        "3. Argue a choice between generative models at essay length, with numbers you measured\n\n"
+        "**Before you start:** notebooks 01–08 (the self-study quiz, notebook 10, is good practice); no new maths.\n\n"
+        "**Study time:** about 4 h of reading, exercises and questions (the multiple-choice and short answers take "
+        "about 1 h 30 min, the five essays the rest).\n\n"
+        f"**Run it online:** [Open in Colab]({COLAB}) · [Open in Binder]({BINDER})", id="about"))
     for i, q in enumerate(bank["multiple_choice"], 1):
         var = f"answer_{q['id']}"
         cells.append(new_markdown_cell(f"**{i}.** *({quiz.TOPICS[q['topic']]}, notebook {q['notebook']})* {q['prompt']}\n\n"

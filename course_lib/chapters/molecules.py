@@ -21,7 +21,7 @@ import torch
 import torch.nn.functional as F
 from torch.distributions import Normal, kl_divergence
 
-from ..core import assets
+from ..core import assets, plots
 from ..metrics.molecules import rdkit_chem
 from ..models.sequence import BOS, BOS_ID, EOS, EOS_ID, PAD, PAD_ID, SeqVAE
 from ..models.vae import PRIOR
@@ -138,13 +138,16 @@ def seq_negative_elbo(model: SeqVAE, ids, beta: float = 1.0, head=None, targets=
     return out
 
 
-def draw(smiles: list[str], legends: list[str] | None = None, per_row: int = 5):
-    """A grid picture of the molecules (RDKit), shown inline in Jupyter."""
+def draw(smiles: list[str], legends: list[str] | None = None, per_row: int = 5, alt: str | None = None):
+    """A grid picture of the molecules (RDKit), shown inline in Jupyter with its alt text (``alt``, or
+    the SMILES strings and legends of the molecules drawn)."""
     from rdkit.Chem import Draw
     mols = [rdkit_chem().MolFromSmiles(s) if s else None for s in smiles]
     keep = [i for i, m in enumerate(mols) if m is not None]
-    return Draw.MolsToGridImage([mols[i] for i in keep], molsPerRow=per_row, subImgSize=(220, 160),
-                                legends=[legends[i] for i in keep] if legends else None)
+    image = Draw.MolsToGridImage([mols[i] for i in keep], molsPerRow=per_row, subImgSize=(220, 160),
+                                 legends=[legends[i] for i in keep] if legends else None)
+    described = "; ".join(smiles[i] + (f" ({legends[i]})" if legends else "") for i in keep)
+    return plots.Picture(image, alt or f"Structure drawings of {len(keep)} molecules: {described}.")
 
 
 class MoleculeSet:

@@ -216,8 +216,9 @@ class _LivePlot:
     def update(self, history: History) -> None:
         import matplotlib.pyplot as plt
 
-        from .plots import plot_history
+        from .plots import figure_output, plot_history
         fig = plot_history(history, show=False)
         if self.handle is not None:
-            self.handle.update(fig)
+            data, metadata = figure_output(fig, "Training loss curves per step so far, each with its moving average.")
+            self.handle.update(data, raw=True, metadata=metadata)
         plt.close(fig)

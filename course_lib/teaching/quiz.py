@@ -207,3 +207,9 @@ def glossary_markdown(bank: dict | None = None) -> str:
     bank = bank or load()
     return "## Glossary\n\n" + "\n".join(f"- **{g['term']}** ({g['notebook']}): {g['definition']}"
                                         for g in bank["glossary"])
+
+
+def essays_markdown(bank: dict | None = None) -> str:
+    """The essay prompts (no rubrics) as Markdown: title, the notebooks it draws on, the prompt."""
+    bank = bank or load()
+    return "\n\n".join(f"**{e['title']}** (notebooks {', '.join(e['notebooks'])}): {e['prompt']}" for e in bank["essays"])

@@ -1,0 +1,127 @@
+"""What every notebook tells a learner at the top (objectives, prerequisites, study time, Colab and
+Binder links), its first cell that installs the course where it is missing, alt text on every
+figure, headings in order, and the website's pages (website/build.py). The built website itself
+is checked in a browser: tests/browser/test_site.py."""
+from __future__ import annotations
+
+import ast
+import os
+import re
+import shutil
+import subprocess
+import sys
+import sysconfig
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "website"))
+import build as site  # noqa: E402  (website/build.py)
+
+NAMES = site.notebook_names()
+REPO = site.repository()
+BOOTSTRAP = nbformat.read(ROOT / "solutions" / "01_autoencoders" / "01_autoencoders.ipynb", as_version=4).cells[2].source
+PLOTTING = {"show_images", "show_reconstructions", "show_strip", "plot_history", "plot_curves", "plot_latent_scatter",
+            "latent_grid", "latent_traversal", "scatter_2d", "discriminator_map", "trajectories"}
+
+
+def notebook(name: str, folder: str = "solutions"):
+    return nbformat.read(ROOT / folder / name / f"{name}.ipynb", as_version=4)
+
+
+def readme_study_times() -> dict[str, str]:
+    rows = re.findall(r"^\| `(\d\d_\w+)` \|(.*)$", (ROOT / "README.md").read_text(), flags=re.M)
+    return {name: row.split(" | ")[-3].strip() for name, row in rows}
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_each_notebook_opens_with_objectives_prerequisites_study_time_and_hosted_runs(name):
+    header = notebook(name).cells[1].source
+    objectives = re.findall(r"^\d\. (\w+)", header.split("**Before you start:**")[0], flags=re.M)
+    assert header.startswith("**What you will be able to do**") and 3 <= len(objectives) <= 5, header
+    assert re.search(r"^\*\*Before you start:\*\* \S", header, flags=re.M)
+    study = re.search(r"^\*\*Study time:\*\* about ((\d+ h)( \d+ min)?|\d+ min) of reading", header, flags=re.M)
+    assert study and study.group(1) == readme_study_times()[name], "the README's course map says another study time"
+    path = f"notebooks/{name}/{name}.ipynb"
+    slug = REPO.removeprefix("https://github.com/")
+    assert f"(https://colab.research.google.com/github/{slug}/blob/main/{path})" in header
+    assert f"(https://mybinder.org/v2/gh/{slug}/main?labpath={path.replace('/', '%2F')})" in header
+
+
+@pytest.mark.parametrize("name", [n for n in NAMES if n != "09_quiz"])   # the graded quiz imports nothing
+def test_the_first_code_cell_installs_the_course_where_it_is_missing(name):
+    first = next(c for c in notebook(name).cells if c.cell_type == "code")
+    assert first.source == BOOTSTRAP and f'REPO = "git+{REPO}"' in BOOTSTRAP
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_figure_has_alt_text_and_the_headings_are_in_order(name):
+    nb = notebook(name)
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        tree = ast.parse(re.sub(r"^\s*[%!].*$", "", cell.source, flags=re.M))
+        for call in [n for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)]:
+            owner = call.func.value.id if isinstance(call.func.value, ast.Name) else ""
+            if (owner, call.func.attr) in {("molecules", "draw")} or (owner == "plots" and call.func.attr in PLOTTING):
+                assert any(k.arg == "alt" for k in call.keywords), f"{name}: {ast.unparse(call)[:80]} has no alt="
+    levels = []
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            text = re.sub(r"```.*?```", "", cell.source, flags=re.S)
+            levels += [len(h) for h in re.findall(r"^(#{1,6}) ", text, flags=re.M)]
+    assert levels[0] == 1 and levels.count(1) == 1, f"{name}: one title (#) first"
+    assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), f"{name}: a heading skips a level: {levels}"
+
+
+def test_a_page_shows_the_release_and_runs_the_reference_hidden():
+    source, release = notebook("02_variational_autoencoders"), notebook("02_variational_autoencoders", "notebooks")
+    page = site.page_notebook(source, release)
+    hidden = [c for c in page["cells"] if "remove-cell" in c["metadata"].get("tags", [])]
+    shown = [c for c in page["cells"] if "remove-cell" not in c["metadata"].get("tags", [])]
+    assert len(hidden) == sum(bool(c.metadata.get("nbgrader", {}).get("solution")) for c in source.cells
+                              if c.cell_type == "code") > 0
+    assert all("### BEGIN SOLUTION" in "".join(c["source"]) for c in hidden)
+    assert not any("BEGIN SOLUTION" in "".join(c["source"]) for c in shown)
+    assert [c["id"] for c in shown if "-note" not in c["id"]] == [c.id for c in release.cells]
+    assert all("skip-execution" in c["metadata"]["tags"] for c in shown if "raise NotImplementedError" in "".join(c["source"]))
+    assert len({c["id"] for c in page["cells"]}) == len(page["cells"])
+
+
+def test_the_first_cell_installs_the_course_from_a_wheel_into_a_bare_environment(tmp_path):
+    """As on Colab: an environment with the course's dependencies but not the course. The first cell
+    installs course_lib (here from a local wheel, offline), then 00_setup runs top to bottom."""
+    wheel_dir, source = tmp_path / "wheel", tmp_path / "source"   # built from a copy: setuptools writes build/ beside it
+    ignore = shutil.ignore_patterns("__pycache__", "*.egg-info")
+    for part in ("course_lib", "course_answers"):
+        shutil.copytree(ROOT / part, source / part, ignore=ignore)
+    for part in ("pyproject.toml", "README.md", "LICENSE", "LICENSE-CONTENT.md"):
+        shutil.copy(ROOT / part, source / part)
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(wheel_dir),
+                    str(source)], check=True, capture_output=True)
+    wheel = next(wheel_dir.glob("course_lib-*.whl"))
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    purelib = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                             capture_output=True, text=True, check=True).stdout.strip()
+    # the course's dependencies (and pip) from this environment, but not its editable course_lib
+    Path(purelib, "deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    run_dir = tmp_path / "run"
+    run_dir.mkdir()
+    env = {**os.environ, "COURSE_LIB": str(wheel), "PIP_NO_INDEX": "1", "PYTHONPATH": "", "COURSE_PROFILE": "quick"}
+    check = [str(python), "-c", "import importlib.util; print(importlib.util.find_spec('course_lib'))"]
+    assert subprocess.run(check, cwd=run_dir, env=env, capture_output=True, text=True).stdout.strip() == "None"
+    code = f"""
+import nbformat
+from nbclient import NotebookClient
+nb = nbformat.read({str(ROOT / 'notebooks' / '00_setup' / '00_setup.ipynb')!r}, as_version=4)
+NotebookClient(nb, timeout=300, kernel_name="python3", resources={{"metadata": {{"path": {str(run_dir)!r}}}}}).execute()
+import course_lib
+print("installed at", course_lib.__file__)
+"""
+    result = subprocess.run([str(python), "-c", code], cwd=run_dir, env=env, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert str(venv) in result.stdout, result.stdout

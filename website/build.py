@@ -1,0 +1,136 @@
+"""Build the course website: `make site` (full profile, the published one) or
+`make site COURSE_PROFILE=quick` (CI). Output: _build/site-<profile>/html/.
+
+Every notebook page is the student release (blank exercises with their hints and visible
+tests) with the outputs of a complete run: each exercise's reference cell runs hidden just
+before the blank cell, which is shown but not run. Pages never contain a reference answer
+(tests/test_site.py checks the HTML). Execution is cached by jupyter-cache, one cache per
+profile, so a rebuild re-runs only the notebooks whose code changed.
+"""
+from __future__ import annotations
+
+import copy
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+HERE = ROOT / "website"
+sys.path.insert(0, str(ROOT))
+from course_lib.teaching import quiz  # noqa: E402
+
+WIDGET_CALLS = ("widgets.", "quiz.interactive(")
+WIDGET_NOTE = ("*On the website no kernel runs, so the interactive explorer of this cell is left out; "
+               "the figures above show what it draws. Run the notebook (JupyterLab, Colab or Binder) to use it.*")
+
+
+def repository() -> str:
+    """pyproject.toml's project.urls.Repository (read as text: tomllib needs Python 3.11)."""
+    return re.search(r'Repository = "([^"]+)"', (ROOT / "pyproject.toml").read_text()).group(1)
+
+
+def notebook_names() -> list[str]:
+    return sorted(p.name for p in (ROOT / "solutions").iterdir() if re.match(r"\d\d_", p.name))
+
+
+def _tagged(cell: dict, tag: str) -> dict:
+    cell = copy.deepcopy(cell)
+    cell["metadata"]["tags"] = [*cell["metadata"].get("tags", []), tag]
+    return cell
+
+
+def page_notebook(source: dict, release: dict) -> dict:
+    """The release's cells, each exercise cell preceded by its reference, run but not shown."""
+    if len(source["cells"]) != len(release["cells"]):
+        raise SystemExit("notebooks/ is out of date with solutions/: run `make release` first")
+    cells = []
+    for ref, shown in zip(source["cells"], release["cells"]):
+        answer = ref["metadata"].get("nbgrader", {}).get("solution") and ref["cell_type"] == "code"
+        if answer:
+            ref = {**_tagged(ref, "remove-cell"), "id": ref["id"] + "-ref"}
+            cells += [ref, _tagged(shown, "skip-execution")]
+        elif shown["cell_type"] == "code" and any(call in "".join(shown["source"]) for call in WIDGET_CALLS):
+            cells += [_tagged(shown, "remove-output"),
+                      {"cell_type": "markdown", "id": shown["id"] + "-note", "metadata": {}, "source": WIDGET_NOTE}]
+        else:
+            cells.append(copy.deepcopy(shown))
+    for cell in cells:
+        cell["metadata"].pop("nbgrader", None)
+    return {**release, "cells": cells}
+
+
+def _absolute_links(markdown: str, repo: str) -> str:
+    """Relative links of the README point into the repository on the website."""
+    return re.sub(r"\]\((?!https?:|#|mailto:)([^)]+)\)", lambda m: f"]({repo}/blob/main/{m.group(1)})", markdown)
+
+
+def readme_section(title: str, until: str) -> str:
+    text = (ROOT / "README.md").read_text()
+    start = text.index(f"\n## {title}\n")
+    return text[start + 1:text.index(f"\n## {until}\n", start)]
+
+
+def course_map(names: list[str]) -> str:
+    """The README's course map, each notebook linked to its page."""
+    section = readme_section("Course map", "Run profiles").split("\n", 1)[1]
+    for name in names:
+        section = section.replace(f"| `{name}` |", f"| [{name}]({name}.ipynb) |")
+    return _absolute_links(section, repository())
+
+
+def pages(out: Path) -> None:
+    names = notebook_names()
+    bank = quiz.load()
+    for name in names:
+        source = json.loads((ROOT / "solutions" / name / f"{name}.ipynb").read_text())
+        release = json.loads((ROOT / "notebooks" / name / f"{name}.ipynb").read_text())
+        text = json.dumps(page_notebook(source, release), indent=1, ensure_ascii=False)
+        target = out / f"{name}.ipynb"
+        if not target.exists() or target.read_text() != text:   # unchanged pages keep their time stamp
+            target.write_text(text)
+    repo = repository()
+    index = (HERE / "index.md").read_text()
+    index = index.replace("{{course_map}}", course_map(names)).replace("{{repository}}", repo)
+    index = index.replace("{{notebooks}}", "\n".join(names))
+    glossary = quiz.glossary_markdown(bank).replace("## Glossary", "# Glossary", 1)
+    for name in names:
+        glossary = glossary.replace(f"({name})", f"([{name}]({name}.ipynb))")
+    instructors = readme_section("For instructors (nbgrader)", "License").replace("\n#", "\n").replace(
+        "## For instructors (nbgrader)", "# For instructors", 1)
+    generated = {
+        "index.md": index,
+        "glossary.md": glossary + "\n",
+        "essays.md": "# Essay prompts\n\nEach essay is graded in class with a rubric your teacher holds (notebook "
+                     "[09_quiz](09_quiz.ipynb)); plan your answer around the measurements you made in the notebooks "
+                     "named.\n\n" + quiz.essays_markdown(bank) + "\n",
+        "instructors.md": _absolute_links(instructors, repo),
+    }
+    for file, text in generated.items():
+        target = out / file
+        if not target.exists() or target.read_text() != text:
+            target.write_text(text)
+
+
+def main() -> None:
+    profile = os.environ.get("COURSE_PROFILE", "full")
+    build = ROOT / "_build" / f"site-{profile}"
+    src = build / "src"
+    src.mkdir(parents=True, exist_ok=True)
+    pages(src)
+    env = {**os.environ, "COURSE_PROFILE": profile, "COURSE_REPOSITORY": repository(),
+           "COURSE_SITE_CACHE": str(build / "jupyter_cache"), "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", "1")}
+    env.pop("MPLBACKEND", None)   # the kernels draw inline
+    html = build / "html"
+    if html.exists() and not (build / "doctrees").exists():
+        shutil.rmtree(html)
+    subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-c", str(HERE), "-d", str(build / "doctrees"),
+                    "-j", "auto", "-E", "--keep-going", "-q", str(src), str(html)], env=env, check=True)
+    print(f"website ({profile} profile): {html / 'index.html'}")
+
+
+if __name__ == "__main__":
+    main()
