@@ -41,6 +41,9 @@ except ImportError:   # a copy of this file without grading/ beside it (e.g. a t
 if bwrap_available:   # course.yml's late penalty (a percentage per day late, capped), for every autograde
     c.AssignLatePenalties.plugin_class = LatePenalty
     c.LatePenalty.course_file = os.path.join(here, "course.yml")
+    from grading.classroom import calendar_hook, late_penalties_hook
+    c.Autograde.pre_convert_hook = calendar_hook(here)   # the Formgrader's too: course.yml's due date and extensions
+    c.GenerateFeedback.pre_convert_hook = late_penalties_hook(here)   # penalties on the scores with manual grades
 if bwrap_available and bwrap_available():
     from nbgrader.converters.autograde import Autograde
     from nbgrader.preprocessors import Execute

@@ -2,7 +2,8 @@
    python -m grading bundle <folder> [--self-study]   (what students get)
    python -m grading release-answers [NN ...]   (students now get these assignments' answers)
    python -m grading quiz [--output PATH]   (rebuild solutions/09_quiz from quiz/*.yaml)
-   python -m grading roster FILE.csv   (students into the gradebook: id, first, last, email, lms_id)
+   python -m grading roster FILE.csv [--hub API]   (students into the gradebook: id, first, last, email, lms_id;
+                                                    and hub accounts, given COURSE_HUB_TOKEN)
    python -m grading calendar   (course.yml's due dates and extensions into the gradebook)
    python -m grading grades --lms canvas|moodle [--output PATH]   (grades as the LMS imports them)
 
@@ -11,6 +12,7 @@ one is recorded, with the reason, and listed in the report), 1 when the run itse
 grade some (a lost worker, an assignment it could not open): each is listed with its reason;
 2 without bubblewrap."""
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -40,6 +42,9 @@ def main(argv=None) -> int:
     quiz.add_argument("--output", help="where to write it (default: solutions/09_quiz/09_quiz.ipynb)")
     roster = sub.add_parser("roster", help="import students from a roster CSV (id, first, last, email, lms_id)")
     roster.add_argument("file")
+    roster.add_argument("--hub", default=os.environ.get("JUPYTERHUB_API_URL"),
+                        help="the class hub's API (default: the hub this server runs on); with COURSE_HUB_TOKEN, "
+                             "an admin's token, the students also get hub accounts")
     sub.add_parser("calendar", help="write course.yml's due dates and extensions into the gradebook")
     export = sub.add_parser("grades", help="write every grade as your LMS imports it")
     export.add_argument("--lms", choices=["canvas", "moodle"], required=True)
@@ -50,10 +55,15 @@ def main(argv=None) -> int:
         db_url, course_id = classroom.gradebook(Path.cwd())
         try:
             if args.command == "roster":
-                print(f"{classroom.import_roster(args.file, db_url, course_id)} students in the gradebook")
+                ids = classroom.import_roster(args.file, db_url, course_id)
+                print(f"{len(ids)} students in the gradebook")
+                if args.hub and os.environ.get("COURSE_HUB_TOKEN"):
+                    new = classroom.hub_accounts(ids, args.hub, os.environ["COURSE_HUB_TOKEN"])
+                    print(f"hub accounts: {len(new)} created, {len(ids) - len(new)} there already")
             elif args.command == "calendar":
                 print("\n".join(classroom.apply_calendar(Path.cwd(), db_url, course_id)) or "course.yml sets no due date")
             else:
+                classroom.reprice_late_penalties(Path.cwd())   # on today's scores, manual grades included
                 print(f"wrote {classroom.export(db_url, course_id, args.lms, args.output or f'grades_{args.lms}.csv')}")
         except (OSError, ValueError) as error:
             print(f"{args.command}: {error}", file=sys.stderr)

@@ -91,9 +91,82 @@ def apply_calendar(root: Path | str, db_url: str, course_id: str) -> list[str]:
     return done
 
 
+def calendar_hook(root: Path | str):
+    """nbgrader's ``Autograde.pre_convert_hook`` (nbgrader_config.py): before one student's submission is
+    graded (the Formgrader's *Autograde*), write that assignment's due date and the student's extension from
+    course.yml into the gradebook, so the late penalty is the same as ``make grade``'s."""
+    def hook(assignment: str, student: str, notebooks=None) -> None:
+        from nbgrader.api import Gradebook
+
+        if not assignment or not student or "*" in assignment + student:
+            return   # a whole class at once: make grade applies the calendar itself
+        state = settings(root)
+        due = (state.get("due") or {}).get(assignment)
+        length = ((state.get("extensions") or {}).get(student) or {}).get(assignment)
+        db_url, course_id = gradebook(root)
+        with Gradebook(db_url, course_id) as gb:
+            if due is not None:
+                gb.update_or_create_assignment(assignment, duedate=_when(due))
+            if length is not None:
+                gb.update_or_create_student(student)
+                gb.update_or_create_submission(assignment, student).extension = _duration(length)
+                gb.db.commit()
+    return hook
+
+
+def reprice_late_penalties(root: Path | str, assignment: str | None = None, student: str | None = None) -> int:
+    """Recompute each late notebook's penalty from its score now, manual grades included: nbgrader prices it
+    once, at autograde, before a teacher's manual grades. Feedback (nbgrader_config.py's hook on
+    GenerateFeedback) and the LMS export run it first, so both show the same penalty. Returns how many."""
+    from nbgrader.api import Gradebook, SubmittedAssignment
+
+    policy = LatePenalty(course_file=str(Path(root) / COURSE_FILE))
+    db_url, course_id = gradebook(root)
+    done = 0
+    with Gradebook(db_url, course_id) as gb:
+        for sub in gb.db.query(SubmittedAssignment).all():
+            if assignment not in (None, "", "*") and sub.assignment.name != assignment:
+                continue
+            if student not in (None, "", "*") and sub.student.id != student:
+                continue
+            late = sub.total_seconds_late
+            for nb in sub.notebooks:
+                nb.late_submission_penalty = policy.late_submission_penalty(sub.student.id, nb.score, late) if late > 0 else None
+                done += late > 0
+        gb.db.commit()
+    return done
+
+
+def late_penalties_hook(root: Path | str):
+    """nbgrader's ``GenerateFeedback.pre_convert_hook``: the penalties priced on today's scores first."""
+    def hook(assignment: str, student: str, notebooks=None) -> None:
+        reprice_late_penalties(root, assignment, student)
+    return hook
+
+
+def hub_accounts(ids: list[str], hub_api: str, token: str) -> list[str]:
+    """Create the students' accounts on the class hub (hub/class_config.py) through its REST API, with an
+    admin's token (the hub's Token page); returns the ids it created. A student with an account may sign up
+    with a password of their choice, approved at once; anyone else waits for the teacher's approval."""
+    import json
+    import urllib.request
+
+    existing = set()
+    request = urllib.request.Request(f"{hub_api.rstrip('/')}/users", headers={"Authorization": f"token {token}"})
+    with urllib.request.urlopen(request, timeout=30) as r:
+        existing = {u["name"] for u in json.loads(r.read())}
+    new = [i for i in ids if i not in existing]
+    if new:
+        request = urllib.request.Request(f"{hub_api.rstrip('/')}/users", method="POST",
+                                         data=json.dumps({"usernames": new}).encode(),
+                                         headers={"Authorization": f"token {token}", "Content-Type": "application/json"})
+        urllib.request.urlopen(request, timeout=30).close()
+    return new
+
+
 def import_roster(csv_path: Path | str, db_url: str, course_id: str) -> int:
     """Add or update every student of a roster CSV (columns id, first, last, email, lms_id; nbgrader's own
-    names work too). Returns how many; a file without an id column is refused with one sentence."""
+    names work too). Returns their ids; a file without an id column is refused with one sentence."""
     from nbgrader.api import Gradebook
 
     with open(csv_path, newline="", encoding="utf-8-sig") as f:
@@ -108,7 +181,7 @@ def import_roster(csv_path: Path | str, db_url: str, course_id: str) -> int:
             if student:
                 gb.update_or_create_student(student, **{field: row[col].strip() or None for field, col in column.items()
                                                         if field != "id" and col})
-    return sum(1 for row in rows if row[column["id"]].strip())
+    return [row[column["id"]].strip() for row in rows if row[column["id"]].strip()]
 
 
 def grades(db_url: str, course_id: str) -> tuple[list, list, dict]:

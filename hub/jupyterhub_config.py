@@ -48,7 +48,7 @@ def teacher_home_holds_the_course(spawner):
     """The teacher's home is a copy of the course (on Z2JH: a git clone in their volume): the sources,
     the release, nbgrader's settings, and what those settings need to grade in the sandbox (grading/,
     the answers a submission of a later assignment may import, the class's course.yml)."""
-    home = spawner.home_dir
+    home = os.path.join(state, "home", spawner.user.name)
     if spawner.user.name == teacher and not os.path.exists(os.path.join(home, "nbgrader_config.py")):
         os.makedirs(home, exist_ok=True)
         for part in ("solutions", "notebooks", "nbgrader_config.py", "grading", "course_answers", "course.yml"):

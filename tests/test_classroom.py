@@ -36,7 +36,7 @@ def test_roster_due_dates_late_penalty_and_lms_exports(tmp_path):
     (course / "course.yml").write_text(COURSE)
     (tmp_path / "roster.csv").write_text(ROSTER)
     db_url, course_id = classroom.gradebook(course)
-    assert classroom.import_roster(tmp_path / "roster.csv", db_url, course_id) == 4
+    assert len(classroom.import_roster(tmp_path / "roster.csv", db_url, course_id)) == 4
     for student, when in HANDED_IN.items():
         submit(course, A, student, {"ex1": EX1, "ex2": EX2})
         (course / "submitted" / student / A / "timestamp.txt").write_text(when)
@@ -68,6 +68,18 @@ def test_roster_due_dates_late_penalty_and_lms_exports(tmp_path):
     assert {r["Email address"]: float(r[A]) for r in rows} == {
         "ada@example.edu": 10, "alan@example.edu": 8, "grace@example.edu": 10, "emmy@example.edu": 0}
 
+    # A manual grade after autograde: the penalty is 20% of the new score, in the feedback and the export alike.
+    from nbgrader.api import Gradebook
+    with Gradebook(db_url, course_id) as gb:
+        grade = next(g for g in gb.find_submission(A, "late").notebooks[0].grades if g.max_score)
+        grade.manual_score = grade.auto_score - 5
+        gb.db.commit()
+    # (the repository's nbgrader_config.py runs this before feedback; this scratch course has no grading/ beside it)
+    assert classroom.reprice_late_penalties(course) == 1
+    run_nbgrader("generate_feedback", A, "--force", cwd=course)
+    assert "Late submission penalty (Score: -1.0)" in (course / "feedback" / "late" / A / f"{A}.html").read_text()
+    assert classroom.grades(db_url, course_id)[2]["late", A] == 4.0
+
 
 def test_bad_inputs_say_what_is_wrong(tmp_path):
     (tmp_path / "roster.csv").write_text("name,mail\nAda,ada@example.edu\n")
@@ -89,3 +101,23 @@ def test_late_penalty_is_a_capped_percentage_per_started_day(tmp_path):
     assert plugin.late_submission_penalty("s", 10.0, 30 * 86400) == pytest.approx(5.0)   # capped at 50%
     (tmp_path / "course.yml").write_text("answers_released: []\n")
     assert plugin.late_submission_penalty("s", 10.0, 86400) is None                      # no policy: no penalty
+
+
+def test_the_formgraders_autograde_reads_the_calendar_first(tmp_path):
+    """nbgrader_config.py's pre-convert hook: grading one student's submission writes its assignment's due date
+    and that student's extension into the gradebook (a whole-class run leaves it to make grade)."""
+    from nbgrader.api import Gradebook
+
+    (tmp_path / "course.yml").write_text(COURSE)
+    (tmp_path / "nbgrader_config.py").write_text("c = get_config()\nc.CourseDirectory.course_id = 'c'\n")
+    db_url, course_id = classroom.gradebook(tmp_path)
+    hook = classroom.calendar_hook(tmp_path)
+    hook(assignment=A, student="*")
+    with Gradebook(db_url, course_id) as gb:
+        assert not gb.assignments
+    hook(assignment=A, student="extended")
+    hook(assignment=A, student="late")
+    with Gradebook(db_url, course_id) as gb:
+        assert str(gb.find_assignment(A).duedate) == "2027-01-15 12:00:00"
+        assert gb.find_submission(A, "extended").extension.days == 2
+        assert [s.id for s in gb.students] == ["extended"]   # no extension, nothing to write for "late"

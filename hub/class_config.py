@@ -1,0 +1,136 @@
+"""JupyterHub for a class: real accounts, one system user per person, nbgrader's exchange with the
+permissions nbgrader documents, resource limits and an idle culler. Run it as root (it creates the
+system users and starts each server as its user):
+
+    sudo make hub        # = jupyterhub -f hub/class_config.py, with configurable-http-proxy (npm) on PATH
+
+It is hub/jupyterhub_config.py (the one-user try-out: same state folder, ports and course settings)
+with parts 1 and 2 replaced:
+
+1. Who logs in: NativeAuthenticator. The teacher (COURSE_TEACHER, an admin) signs up first at
+   /hub/signup. Students on the roster (`python -m grading roster students.csv` in the teacher's
+   terminal, with COURSE_HUB_TOKEN set to a token from the hub's Token page, creates their hub
+   accounts; or COURSE_STUDENTS at start) sign up with a password of their choice and get in at
+   once; anyone else waits until the teacher approves them at /hub/authorize. A university with an
+   LMS: LTI 1.3 instead (jupyterhub-ltiauthenticator; README: "A class on JupyterHub").
+2. Where the servers run: a process per user, as that user's own system account (created on first
+   start, home COURSE_HUB_STATE/home/<name>, mode 0700: nobody else can list or read it), with a cap
+   on each process's memory (COURSE_HUB_MEM_GIB, default 8) and on the user's processes and threads
+   (COURSE_HUB_NPROC, default 1024). A cap on a user's total memory and CPU needs cgroups: SystemdSpawner
+   (mem_limit, cpu_limit) on a machine with systemd, or Zero to JupyterHub (hub/z2jh/values.yaml).
+   Servers idle for COURSE_HUB_IDLE minutes (default 60) are stopped by jupyterhub-idle-culler.
+"""
+import os
+import pwd
+import resource
+import shutil
+import subprocess
+import sys
+
+from jupyterhub import orm
+from jupyterhub.spawner import LocalProcessSpawner
+from nativeauthenticator import NativeAuthenticator
+
+if shutil.which("useradd") is None or os.geteuid() != 0:
+    sys.exit("hub/class_config.py makes a system account per user: run it as root on Linux (sudo make hub)")
+
+def blocked(path: str) -> list[str]:
+    """The folders on the way to ``path`` that other users cannot pass through (no o+x)."""
+    real, out = os.path.realpath(path), []
+    for i in range(1, len(real.split(os.sep))):
+        folder = os.sep.join(real.split(os.sep)[:i]) or os.sep
+        if not os.stat(folder).st_mode & 0o001:
+            out.append(folder)
+    return out
+
+
+if blocked(sys.executable):
+    sys.exit(f"hub/class_config.py: every user's server runs {os.path.realpath(sys.executable)}, which other users cannot "
+             f"reach ({', '.join(blocked(sys.executable))} has no o+x): install Python where all users can run it "
+             "(e.g. /usr/local or /opt), or chmod o+x those folders")
+c = get_config()  # noqa: F821  (provided by JupyterHub)
+here = os.path.dirname(os.path.abspath(__file__))
+load_subconfig(os.path.join(here, "jupyterhub_config.py"))  # noqa: F821  (the try-out: state, ports, part 3)
+state = os.path.abspath(os.environ.get("COURSE_HUB_STATE", os.path.join(here, "state")))
+teacher = os.environ.get("COURSE_TEACHER", "teacher")
+homes = os.path.join(state, "home")
+os.makedirs(homes, exist_ok=True)
+os.chmod(state, 0o755)   # every user's server passes through to its home and the exchange
+os.chmod(homes, 0o755)
+
+# ---- 1. Who logs in ----
+class RosterAuthenticator(NativeAuthenticator):
+    """NativeAuthenticator whose sign-up is approved at once for the hub's own users: the teacher and the
+    accounts the roster created (POST /hub/api/users); anyone else waits for the teacher's approval."""
+
+    def get_authed_users(self):
+        return super().get_authed_users() | {name for (name,) in self.db.query(orm.User.name)}
+
+
+c.JupyterHub.authenticator_class = RosterAuthenticator
+c.Authenticator.admin_users = {teacher}
+c.Authenticator.allowed_users = {teacher, *[s for s in os.environ.get("COURSE_STUDENTS", "").split(",") if s]}
+c.Authenticator.allow_all = True          # and whoever the teacher approves at /hub/authorize
+c.NativeAuthenticator.open_signup = False  # sign-up alone lets in only the roster
+c.NativeAuthenticator.minimum_password_length = 8
+c.NativeAuthenticator.allowed_failed_logins = 5
+c.NativeAuthenticator.seconds_before_next_try = 300
+c.Authenticator.username_pattern = r"^[a-z][a-z0-9_-]{1,31}$"   # valid system user names
+
+
+# ---- 2. Where the servers run ----
+class ClassSpawner(LocalProcessSpawner):
+    """LocalProcessSpawner (the server runs as the user's system account) with per-process limits."""
+
+    def make_preexec_fn(self, name):
+        become_user = super().make_preexec_fn(name)
+        memory = int(float(os.environ.get("COURSE_HUB_MEM_GIB", "8")) * 2**30)
+        processes = int(os.environ.get("COURSE_HUB_NPROC", "1024"))
+
+        def preexec():
+            resource.setrlimit(resource.RLIMIT_AS, (memory, memory))          # each process's address space
+            resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))  # the user's processes and threads
+            become_user()
+        return preexec
+
+
+def system_account(spawner):
+    """The user's own system account and home (0700), made on their first start; the teacher's home
+    gets the course (as in the try-out) and becomes theirs."""
+    name = spawner.user.name
+    home = os.path.join(homes, name)
+    try:
+        pwd.getpwnam(name)
+    except KeyError:
+        subprocess.run(["useradd", "--home-dir", home, "--shell", "/bin/bash", "--user-group", name], check=True)
+    os.makedirs(home, exist_ok=True)
+    if name == teacher:
+        copy_course(spawner)
+    account = pwd.getpwnam(name)
+    for folder, _, files in os.walk(home):
+        for path in [folder, *(os.path.join(folder, f) for f in files)]:
+            if os.stat(path).st_uid != account.pw_uid:
+                os.chown(path, account.pw_uid, account.pw_gid)
+    os.chmod(home, 0o700)
+
+
+copy_course = c.Spawner.pre_spawn_hook   # the try-out's: the teacher's home holds the course
+c.JupyterHub.spawner_class = ClassSpawner
+c.Spawner.pre_spawn_hook = system_account
+c.Spawner.args = []
+c.Spawner.cmd = [os.path.join(os.path.dirname(sys.executable), "jupyterhub-singleuser")]
+c.Spawner.mem_limit = f"{os.environ.get('COURSE_HUB_MEM_GIB', '8')}G"   # shown to the user (MEM_LIMIT)
+
+# nbgrader's exchange on a shared folder: everyone may write, only a file's owner may delete it (1777);
+# nbgrader sets the rights of each assignment's inbound (students write, only the teacher reads) itself.
+exchange = c.Spawner.environment["COURSE_EXCHANGE"]
+os.makedirs(exchange, exist_ok=True)
+os.chmod(exchange, 0o1777)
+# Every server runs as its own system user, so nbgrader knows who submits: no id from the hub.
+c.Spawner.environment.pop("COURSE_STUDENT_ID", None)
+
+idle = int(os.environ.get("COURSE_HUB_IDLE", "60")) * 60
+c.JupyterHub.services.append(
+    {"name": "idle-culler", "command": [sys.executable, "-m", "jupyterhub_idle_culler", f"--timeout={idle}"]})
+c.JupyterHub.load_roles.append({"name": "idle-culler", "services": ["idle-culler"],
+                                "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"]})
