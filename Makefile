@@ -13,7 +13,7 @@ GRADE_PROFILE ?= quick
 
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: help install lab teach test test-browser site release grade feedback grades student-bundle release-answers quiz roster
+.PHONY: help install lab teach hub test test-browser site release grade feedback grades student-bundle release-answers quiz roster
 
 help: ## this list
 	@echo "Generative models: from autoencoders to StyleGAN (instructors: see README)"
@@ -43,6 +43,13 @@ lab: $(STAMP) ## install (once) and open JupyterLab on the notebooks
 # The whole course, so the Formgrader can open solutions/ and release, collect, grade from the UI.
 teach: $(STAMP) ## the teacher's JupyterLab: whole course, Formgrader, exchange
 	$(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR)
+
+# The class's JupyterHub (hub/class_config.py): accounts (sign-up approved by the roster or the teacher),
+# a system account per person, nbgrader's exchange, limits, the idle culler. As root: it makes the accounts.
+# State (homes, exchange, database): COURSE_HUB_STATE, default hub/state. README: "A class on JupyterHub".
+hub: $(DEV) ## the class's JupyterHub: accounts, a system user each, the exchange (as root: sudo make hub)
+	@command -v configurable-http-proxy >/dev/null || npm install -g --prefix $(abspath $(VENV)) configurable-http-proxy
+	$(BIN)/jupyterhub -f hub/class_config.py
 
 # Development tools (pytest, nbval, Playwright, JupyterHub): pip install -e .[dev]
 $(DEV): $(STAMP)

@@ -10,11 +10,11 @@ import re
 import shutil
 import subprocess
 import sys
-import sysconfig
 from pathlib import Path
 
 import nbformat
 import pytest
+from envs import bare_venv
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "website"))
@@ -103,12 +103,7 @@ def test_the_first_cell_installs_the_course_from_a_wheel_into_a_bare_environment
                     str(source)], check=True, capture_output=True)
     wheel = next(wheel_dir.glob("course_lib-*.whl"))
     venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
-    python = venv / "bin" / "python"
-    purelib = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                             capture_output=True, text=True, check=True).stdout.strip()
-    # the course's dependencies (and pip) from this environment, but not its editable course_lib
-    Path(purelib, "deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    python = bare_venv(venv)
     run_dir = tmp_path / "run"
     run_dir.mkdir()
     env = {**os.environ, "COURSE_LIB": str(wheel), "PIP_NO_INDEX": "1", "PYTHONPATH": "", "COURSE_PROFILE": "quick"}
