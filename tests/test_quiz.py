@@ -189,5 +189,5 @@ def test_readme_counts_are_the_files_counts():
     assert number(r"study guide's (\d+) questions") == len(BANK["short_answer"])
     assert number(r"(\d+) essays") == len(BANK["essays"]) == number(r"`essays.yaml` \((\d+) prompts")
     assert number(r"`glossary.yaml` \((\d+) terms") == len(BANK["glossary"])
-    listed = re.findall(r"^\| `(\d\d_\w+)` \|", readme, flags=re.M)
+    listed = re.findall(r"^\| `(\d\d_\w+)` \(\[Colab\]", readme, flags=re.M)
     assert listed == sorted(p.name for p in (ROOT / "solutions").iterdir() if p.is_dir()), "README's course map"

@@ -32,7 +32,8 @@ def notebook(name: str, folder: str = "solutions"):
 
 
 def readme_study_times() -> dict[str, str]:
-    rows = re.findall(r"^\| `(\d\d_\w+)` \|(.*)$", (ROOT / "README.md").read_text(), flags=re.M)
+    rows = re.findall(r"^\| `(\d\d_\w+)` \(\[Colab\]\([^)]+\), \[Binder\]\([^)]+\)\) \|(.*)$",
+                      (ROOT / "README.md").read_text(), flags=re.M)
     return {name: row.split(" | ")[-3].strip() for name, row in rows}
 
 
@@ -44,6 +45,7 @@ def test_each_notebook_opens_with_objectives_prerequisites_study_time_and_hosted
     assert re.search(r"^\*\*Before you start:\*\* \S", header, flags=re.M)
     study = re.search(r"^\*\*Study time:\*\* about ((\d+ h)( \d+ min)?|\d+ min) of reading", header, flags=re.M)
     assert study and study.group(1) == readme_study_times()[name], "the README's course map says another study time"
+    assert len(readme_study_times()) == len(NAMES)   # every notebook's row links to Colab and Binder
     path = f"notebooks/{name}/{name}.ipynb"
     slug = REPO.removeprefix("https://github.com/")
     assert f"(https://colab.research.google.com/github/{slug}/blob/main/{path})" in header

@@ -78,7 +78,7 @@ def course_map(names: list[str]) -> str:
     """The README's course map, each notebook linked to its page."""
     section = readme_section("Course map", "Run profiles").split("\n", 1)[1]
     for name in names:
-        section = section.replace(f"| `{name}` |", f"| [{name}]({name}.ipynb) |")
+        section = section.replace(f"| `{name}` (", f"| [{name}]({name}.ipynb) (")
     return _absolute_links(section, repository())
 
 
