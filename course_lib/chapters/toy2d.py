@@ -64,7 +64,7 @@ def fit_gaussian(centres: torch.Tensor, std: float, direction: str, steps: int =
         if direction == "forward":
             loss = -q.log_prob(mixture(centres, samples, std, seed=int(torch.randint(2**31, (1,), generator=g)))).mean()
         elif direction == "reverse":
-            x = q.rsample((samples,))
+            x = mean + torch.randn(samples, 2, generator=g) @ scale.T          # reparameterised samples of q
             loss = (q.log_prob(x) - mixture_log_density(x, centres, std)).mean()
         else:
             raise ValueError(f"direction must be 'forward' or 'reverse', not {direction!r}")
@@ -87,7 +87,7 @@ def divergence_report(mean: torch.Tensor, cov: torch.Tensor, centres: torch.Tens
     like data), recall (p's samples within q's 2-sigma ellipse: the share of the data q covers), both KLs (Monte
     Carlo, in nats)."""
     q = torch.distributions.MultivariateNormal(mean, covariance_matrix=cov)
-    x_q = q.sample((n,))
+    x_q = mean + torch.randn(n, 2, generator=torch.Generator().manual_seed(seed)) @ q.scale_tril.T
     x_p = mixture(centres, n, std, seed=seed)
     inv = torch.linalg.inv(cov)
     mahalanobis = lambda x: ((x - mean) @ inv * (x - mean)).sum(1).sqrt()   # noqa: E731
