@@ -69,23 +69,33 @@ class LatePenalty(LateSubmissionPlugin):
         return score * percent / 100
 
 
-def apply_calendar(root: Path | str, db_url: str, course_id: str) -> list[str]:
+def apply_calendar(root: Path | str, db_url: str, course_id: str, only: tuple[str, str] | None = None) -> list[str]:
     """Write course.yml's due dates and extensions into the gradebook; returns what was set (for the log).
-    An extension needs the student's submission to exist: run it after collecting (``make grade`` does)."""
+    An extension needs the student's submission to exist: run it after collecting (``make grade`` does).
+    ``only=(assignment, student)``: that assignment's due date and that student's extension alone, the
+    submission made if need be (one submission about to be graded: ``calendar_hook``)."""
     from nbgrader.api import Gradebook, MissingEntry
 
     state, done = settings(root), []
+    one_assignment, one_student = only or (None, None)
     with Gradebook(db_url, course_id) as gb:
         for assignment, when in (state.get("due") or {}).items():
-            due = _when(when)
-            gb.update_or_create_assignment(str(assignment), duedate=due)
-            done.append(f"{assignment} due {due:%Y-%m-%d %H:%M} UTC")
+            if one_assignment in (None, str(assignment)):
+                due = _when(when)
+                gb.update_or_create_assignment(str(assignment), duedate=due)
+                done.append(f"{assignment} due {due:%Y-%m-%d %H:%M} UTC")
         for student, extra in (state.get("extensions") or {}).items():
             for assignment, length in extra.items():
+                if one_assignment not in (None, str(assignment)) or one_student not in (None, str(student)):
+                    continue
                 try:
-                    gb.find_submission(str(assignment), str(student)).extension = _duration(length)
+                    submission = gb.find_submission(str(assignment), str(student))
                 except MissingEntry:
-                    continue   # nothing handed in yet
+                    if only is None:
+                        continue   # nothing handed in yet
+                    gb.update_or_create_student(str(student))
+                    submission = gb.update_or_create_submission(str(assignment), str(student))
+                submission.extension = _duration(length)
                 gb.db.commit()
                 done.append(f"{student}: {assignment} extended by {length}")
     return done
@@ -96,21 +106,9 @@ def calendar_hook(root: Path | str):
     graded (the Formgrader's *Autograde*), write that assignment's due date and the student's extension from
     course.yml into the gradebook, so the late penalty is the same as ``make grade``'s."""
     def hook(assignment: str, student: str, notebooks=None) -> None:
-        from nbgrader.api import Gradebook
-
         if not assignment or not student or "*" in assignment + student:
             return   # a whole class at once: make grade applies the calendar itself
-        state = settings(root)
-        due = (state.get("due") or {}).get(assignment)
-        length = ((state.get("extensions") or {}).get(student) or {}).get(assignment)
-        db_url, course_id = gradebook(root)
-        with Gradebook(db_url, course_id) as gb:
-            if due is not None:
-                gb.update_or_create_assignment(assignment, duedate=_when(due))
-            if length is not None:
-                gb.update_or_create_student(student)
-                gb.update_or_create_submission(assignment, student).extension = _duration(length)
-                gb.db.commit()
+        apply_calendar(root, *gradebook(root), only=(assignment, student))
     return hook
 
 
@@ -151,7 +149,6 @@ def hub_accounts(ids: list[str], hub_api: str, token: str) -> list[str]:
     import json
     import urllib.request
 
-    existing = set()
     request = urllib.request.Request(f"{hub_api.rstrip('/')}/users", headers={"Authorization": f"token {token}"})
     with urllib.request.urlopen(request, timeout=30) as r:
         existing = {u["name"] for u in json.loads(r.read())}
@@ -164,7 +161,7 @@ def hub_accounts(ids: list[str], hub_api: str, token: str) -> list[str]:
     return new
 
 
-def import_roster(csv_path: Path | str, db_url: str, course_id: str) -> int:
+def import_roster(csv_path: Path | str, db_url: str, course_id: str) -> list[str]:
     """Add or update every student of a roster CSV (columns id, first, last, email, lms_id; nbgrader's own
     names work too). Returns their ids; a file without an id column is refused with one sentence."""
     from nbgrader.api import Gradebook

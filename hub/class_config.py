@@ -34,6 +34,7 @@ from nativeauthenticator import NativeAuthenticator
 if shutil.which("useradd") is None or os.geteuid() != 0:
     sys.exit("hub/class_config.py makes a system account per user: run it as root on Linux (sudo make hub)")
 
+
 def blocked(path: str) -> list[str]:
     """The folders on the way to ``path`` that other users cannot pass through (no o+x)."""
     real, out = os.path.realpath(path), []
@@ -44,9 +45,10 @@ def blocked(path: str) -> list[str]:
     return out
 
 
-if blocked(sys.executable):
+unreachable = blocked(sys.executable)
+if unreachable:
     sys.exit(f"hub/class_config.py: every user's server runs {os.path.realpath(sys.executable)}, which other users cannot "
-             f"reach ({', '.join(blocked(sys.executable))} has no o+x): install Python where all users can run it "
+             f"reach ({', '.join(unreachable)} has no o+x): install Python where all users can run it "
              "(e.g. /usr/local or /opt), or chmod o+x those folders")
 c = get_config()  # noqa: F821  (provided by JupyterHub)
 here = os.path.dirname(os.path.abspath(__file__))

@@ -74,45 +74,36 @@ def readme_section(title: str, until: str) -> str:
     return text[start + 1:text.index(f"\n## {until}\n", start)]
 
 
-def course_map(names: list[str]) -> str:
+def course_map(names: list[str], repo: str) -> str:
     """The README's course map, each notebook linked to its page."""
     section = readme_section("Course map", "Run profiles").split("\n", 1)[1]
     for name in names:
         section = section.replace(f"| `{name}` (", f"| [{name}]({name}.ipynb) (")
-    return _absolute_links(section, repository())
+    return _absolute_links(section, repo)
 
 
 def pages(out: Path) -> None:
-    names = notebook_names()
-    bank = quiz.load()
+    names, repo, bank = notebook_names(), repository(), quiz.load()
+    generated = {}
     for name in names:
         source = json.loads((ROOT / "solutions" / name / f"{name}.ipynb").read_text())
         release = json.loads((ROOT / "notebooks" / name / f"{name}.ipynb").read_text())
-        text = json.dumps(page_notebook(source, release), indent=1, ensure_ascii=False)
-        target = out / f"{name}.ipynb"
-        if not target.exists() or target.read_text() != text:   # unchanged pages keep their time stamp
-            target.write_text(text)
-    repo = repository()
+        generated[f"{name}.ipynb"] = json.dumps(page_notebook(source, release), indent=1, ensure_ascii=False)
     index = (HERE / "index.md").read_text()
-    index = index.replace("{{course_map}}", course_map(names)).replace("{{repository}}", repo)
-    index = index.replace("{{notebooks}}", "\n".join(names))
+    index = index.replace("{{course_map}}", course_map(names, repo)).replace("{{repository}}", repo)
+    generated["index.md"] = index.replace("{{notebooks}}", "\n".join(names))
     glossary = quiz.glossary_markdown(bank).replace("## Glossary", "# Glossary", 1)
     for name in names:
         glossary = glossary.replace(f"({name})", f"([{name}]({name}.ipynb))")
+    generated["glossary.md"] = glossary + "\n"
+    generated["essays.md"] = ("# Essay prompts\n\nEach essay is graded in class with a rubric your teacher holds (notebook "
+                              "[09_quiz](09_quiz.ipynb)); plan your answer around the measurements you made in the "
+                              "notebooks named.\n\n" + quiz.essays_markdown(bank) + "\n")
     instructors = readme_section("For instructors (nbgrader)", "License").replace("\n#", "\n").replace(
         "## For instructors (nbgrader)", "# For instructors", 1)
-    generated = {
-        "index.md": index,
-        "glossary.md": glossary + "\n",
-        "essays.md": "# Essay prompts\n\nEach essay is graded in class with a rubric your teacher holds (notebook "
-                     "[09_quiz](09_quiz.ipynb)); plan your answer around the measurements you made in the notebooks "
-                     "named.\n\n" + quiz.essays_markdown(bank) + "\n",
-        "instructors.md": _absolute_links(instructors, repo),
-    }
-    for file, text in generated.items():
-        target = out / file
-        if not target.exists() or target.read_text() != text:
-            target.write_text(text)
+    generated["instructors.md"] = _absolute_links(instructors, repo)
+    for file, text in generated.items():   # Sphinx re-reads every page (-E); jupyter-cache keys on the code
+        (out / file).write_text(text)
 
 
 def main() -> None:

@@ -42,8 +42,6 @@ def mixture_log_density(x: torch.Tensor, centres: torch.Tensor, std: float, weig
     return torch.logsumexp(log_gauss + weights.double().log(), dim=1).float()
 
 
-
-
 def fit_gaussian(centres: torch.Tensor, std: float, direction: str, steps: int = 600, samples: int = 512,
                  lr: float = 0.05, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
     """The Gaussian q = N(m, C) closest to the mixture p (``centres``, ``std``) in one direction of KL; returns (m, C).

@@ -22,8 +22,12 @@ def figure_output(fig, alt: str) -> tuple[dict, dict]:
     by the website) and the alt text as the plain-text fallback (read where no image shows)."""
     from IPython.core.pylabtools import print_figure
 
-    png = base64.b64encode(print_figure(fig, "png")).decode("ascii")
-    return {"image/png": png, "text/plain": alt}, {"image/png": {"alt": alt}}
+    return _png_output(print_figure(fig, "png"), alt)
+
+
+def _png_output(png: bytes, alt: str) -> tuple[dict, dict]:
+    """(data, metadata) of a notebook output: the PNG, and its alt text in the metadata and as plain text."""
+    return {"image/png": base64.b64encode(png).decode("ascii"), "text/plain": alt}, {"image/png": {"alt": alt}}
 
 
 class Picture:
@@ -41,8 +45,7 @@ class Picture:
             data = buffer.getvalue()
         else:                             # IPython's Image (RDKit returns one inside Jupyter)
             data = self.image.data
-        png = base64.b64encode(data).decode("ascii")
-        return {"image/png": png, "text/plain": self.alt}, {"image/png": {"alt": self.alt}}
+        return _png_output(data, self.alt)
 
 
 def _done(fig, show: bool, alt: str):
