@@ -351,6 +351,38 @@ VARIANTS = {
                     G.train()
                 return images
             '''),
+        Variant("own round, fakes scored before the reals; modes restored layer by layer", "ex3_training_loop", '''
+            import torch.nn.functional as F
+
+
+            def dcgan_step(G, D, batch, opt_G, opt_D, z_dim):
+                real = 2 * batch[0] - 1
+                fake = G(torch.randn(real.shape[0], z_dim))
+                opt_D.zero_grad()
+                d_fake = D(fake.detach())
+                d_real = D(real)
+                d_loss = (F.binary_cross_entropy_with_logits(d_fake, torch.zeros_like(d_fake))
+                          + F.binary_cross_entropy_with_logits(d_real, torch.ones_like(d_real)))
+                d_loss.backward()
+                opt_D.step()
+                opt_G.zero_grad()
+                d_again = D(fake)
+                g_loss = F.binary_cross_entropy_with_logits(d_again, torch.ones_like(d_again))
+                g_loss.backward()
+                opt_G.step()
+                return {"d_loss": d_loss.item(), "g_loss": g_loss.item(),
+                        "D(x)": torch.sigmoid(d_real).mean().item(), "D(G(z))": torch.sigmoid(d_fake).mean().item()}
+
+
+            def generate(G, z):
+                modes = [(m, m.training) for m in G.modules()]
+                G.eval()
+                with torch.no_grad():
+                    images = (G(z) + 1) / 2
+                for m, mode in modes:
+                    m.training = mode
+                return images
+            '''),
     ],
     "06_vae_vs_gan": [
         Variant("scipy sqrtm, numpy covariances", "ex1_frechet", '''
