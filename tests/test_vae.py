@@ -89,3 +89,29 @@ def test_conditional_vae_uses_the_label():
     with pytest.raises(ValueError, match="conditional"):
         model.decode(z)
     assert model.sample(2, y=torch.tensor([1, 2])).shape == (2, 1, 28, 28)
+
+
+def test_elbo_of_the_encoders_q_matches_the_closed_form_elbo():
+    torch.manual_seed(3)
+    model, x = VAE(latent_dim=2, arch="mlp", hidden=16), torch.rand(4, 1, 28, 28).round()
+    with torch.no_grad():
+        mu, logvar = model.encode(x)
+        monte_carlo = V.elbo_of(model, x, mu, logvar, k=4000)
+        rec = torch.stack([V.reconstruction_nll(model.decode_logits(a02.reparameterize(mu, logvar)), x)
+                           for _ in range(4000)]).mean(0)
+    closed_form = -(rec + a02.kl_divergence(mu, logvar))   # the Monte-Carlo KL of elbo_of against the exact one
+    assert torch.allclose(monte_carlo, closed_form, rtol=2e-3)
+
+
+def test_amortisation_gap_improves_each_images_elbo_and_leaves_the_model_alone():
+    torch.manual_seed(4)
+    model, x = VAE(latent_dim=2, arch="mlp", hidden=16), torch.rand(6, 1, 28, 28).round()
+    before = [p.detach().clone() for p in model.parameters()]
+    gap = V.amortisation_gap(model, x, steps=60, lr=0.05, k=4, k_eval=256)
+    assert gap["encoder"].shape == gap["optimised"].shape == (6,)
+    assert (gap["optimised"] > gap["encoder"]).float().mean() >= 5 / 6   # an ELBO climbed per image
+    assert all(torch.equal(b, p) for b, p in zip(before, model.parameters()))
+    assert all(p.grad is None for p in model.parameters()), "the decoder's weights get no gradient"
+    with torch.no_grad():
+        iwae = -V.importance_weighted_nll(model, x, k=2000)
+    assert (gap["optimised"].mean() <= iwae.mean() + 0.5)   # still a lower bound on log p(x), up to noise
