@@ -134,3 +134,19 @@ def test_scores_report_feature_spread_and_the_class_histogram():
     out = compare.scores(metrics.features(real, clf), real[:1].expand(200, 1, 28, 28).clone(), clf)
     assert out["feature spread"] == pytest.approx(0.0, abs=1e-6)      # one image repeated: no spread
     assert sum(out["histogram"]) == 200 and out["classes covered"] == 1 and out["largest class"] == 1.0
+
+
+def test_checkpoints_record_both_budgets_and_leave_training_unchanged():
+    x = torch.rand(256, 1, 28, 28)
+    plain, cost0 = compare.train_vae(x, 1, negative_elbo, seed=3)
+    tracked, cost = compare.train_vae(x, 1, negative_elbo, seed=3, checkpoints=2)
+    assert all(torch.equal(a, b) for a, b in zip(plain.parameters(), tracked.parameters()))
+    assert cost0["checkpoints"] == [] and cost["updates"] == 4   # 256 images in batches of 64
+    rows = cost["checkpoints"]
+    assert [r["updates"] for r in rows] == [2, 4]
+    assert 0 < rows[0]["cpu_s"] < rows[1]["cpu_s"] <= cost["cpu_s"] + 1e-6
+    assert rows[0]["samples"].shape == (1000, 1, 28, 28)
+    G0, _ = compare.train_dcgan(x, 1, gan_step, seed=3)
+    G, gcost = compare.train_dcgan(x, 1, gan_step, seed=3, checkpoints=2)
+    assert gcost["updates"] == 2 and [r["updates"] for r in gcost["checkpoints"]] == [1, 2]   # batches of 128
+    assert all(torch.equal(a, b) for a, b in zip(G0.state_dict().values(), G.state_dict().values()))

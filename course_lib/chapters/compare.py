@@ -31,34 +31,56 @@ LATENT = 16         # the VAE's code size, as in notebook 02
 VAE_BATCH, VAE_LR = 64, 2e-3   # notebook 02's recipe: Adam 2e-3 falling linearly to 0, batches of 64
 
 
-def train_vae(x, epochs: int, loss, seed: int = 0, device=None, desc: str = "VAE"):
+class Checkpoints:
+    """A ``fit`` callback for ``n`` checkpoints over ``steps`` updates: at each, the updates so far, the training
+    CPU-seconds so far (the checkpoint's own time left out) and 1,000 samples of ``sample(n)``, so that scores
+    can be plotted against both budgets. ``spent`` is the time the checkpoints took."""
+
+    def __init__(self, sample, steps: int, n: int):
+        self.sample, self.every, self.rows, self.spent = sample, max(1, steps // n) if n else 0, [], 0.0
+        self.start = time.process_time()
+
+    def __call__(self, history):
+        now = time.process_time()
+        self.rows.append({"updates": len(next(iter(history.steps.values()))),
+                          "cpu_s": now - self.start - self.spent, "samples": self.sample(1_000)})
+        self.spent += time.process_time() - now
+
+
+def train_vae(x, epochs: int, loss, seed: int = 0, device=None, desc: str = "VAE", checkpoints: int = 0):
     """Notebook 02's conv VAE and recipe (Bernoulli likelihood, beta = 1, batches of 64, Adam 2e-3
     falling linearly to 0), trained on ``loss(model, x)``: notebook 02's ``negative_elbo``.
-    Returns (vae, {"cpu_s", "wall_s", "params"})."""
+    Returns (vae, {"cpu_s", "wall_s", "params", "updates", "checkpoints"}); ``checkpoints``: see ``Checkpoints``."""
     torch.manual_seed(seed)
     vae = VAE(latent_dim=LATENT).to(device or "cpu")
-    cpu = time.process_time()
     step = minimize(lambda m, batch: loss(m, batch[0]))
     loader, opt = make_loader(x, batch_size=VAE_BATCH, seed=seed), torch.optim.Adam(vae.parameters(), lr=VAE_LR)
-    history = fit(vae, loader, step, opt, epochs=epochs, schedule=linear_decay(opt, epochs * len(loader)), desc=desc)
-    return vae, {"cpu_s": time.process_time() - cpu, "wall_s": history.seconds, "params": n_parameters(vae),
-                 "sampler_params": n_parameters(vae.expand, vae.generate)}
+    track = Checkpoints(lambda n: sample_vae(vae, n, seed=99), epochs * len(loader), checkpoints)
+    history = fit(vae, loader, step, opt, epochs=epochs, schedule=linear_decay(opt, epochs * len(loader)), desc=desc,
+                  callback=track if checkpoints else None, every=track.every)
+    return vae, {"cpu_s": time.process_time() - track.start - track.spent, "wall_s": history.seconds,
+                 "params": n_parameters(vae), "sampler_params": n_parameters(vae.expand, vae.generate),
+                 "updates": epochs * len(loader), "checkpoints": track.rows}
 
 
-def train_dcgan(x, epochs: int, step, seed: int = 0, device=None, desc: str = "DCGAN"):
-    """Notebook 05's DCGAN (same networks, N(0, 0.02) init, Adam 2e-4 with beta1 = 0.5) trained with
-    ``step``, notebook 04's ``gan_step`` (the non-saturating loss); real images scaled to tanh's range as 2x - 1.
-    Returns (G, {"cpu_s", "wall_s", "params"}); ``params`` counts G and D (both are trained)."""
+def train_dcgan(x, epochs: int, step, seed: int = 0, device=None, desc: str = "DCGAN", checkpoints: int = 0):
+    """Notebook 05's DCGAN (same networks, N(0, 0.02) init, Adam 2e-4 with beta1 = 0.5, batches of 128) trained
+    with ``step``, notebook 04's ``gan_step`` (the non-saturating loss); real images scaled to tanh's range as
+    2x - 1. Returns (G, {"cpu_s", "wall_s", "params", "updates", "checkpoints"}); ``params`` counts G and D (both
+    are trained); an update is one round, D then G."""
     torch.manual_seed(seed)
     G, D = gan.DCGenerator(Z_DIM).to(device or "cpu"), gan.DCDiscriminator().to(device or "cpu")
     G.apply(gan.dcgan_init)
     D.apply(gan.dcgan_init)
     opts = gan.dcgan_optimizers(G, D)
-    cpu = time.process_time()
-    history = fit(G, make_loader(x, batch_size=128, seed=seed),   # the step owns both optimizers
-                  lambda g, batch, _: step(g, D, 2 * batch[0] - 1, *opts, Z_DIM), epochs=epochs, desc=desc)
-    return G, {"cpu_s": time.process_time() - cpu, "wall_s": history.seconds, "params": n_parameters(G, D),
-               "sampler_params": n_parameters(G)}
+    loader = make_loader(x, batch_size=128, seed=seed)
+    track = Checkpoints(lambda n: sample_dcgan(G, n, seed=99), epochs * len(loader), checkpoints)
+    history = fit(G, loader,   # the step owns both optimizers
+                  lambda g, batch, _: step(g, D, 2 * batch[0] - 1, *opts, Z_DIM), epochs=epochs, desc=desc,
+                  callback=track if checkpoints else None, every=track.every)
+    return G, {"cpu_s": time.process_time() - track.start - track.spent, "wall_s": history.seconds,
+               "params": n_parameters(G, D), "sampler_params": n_parameters(G), "updates": epochs * len(loader),
+               "checkpoints": track.rows}
 
 
 def vaegan_step(vae, D, batch, opt_vae, opt_D, adv_weight: float):

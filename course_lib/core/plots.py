@@ -128,10 +128,12 @@ def plot_history(history, keys=None, title: str = "training", alt: str | None = 
 
 def plot_curves(x, curves: dict, xlabel: str, ylabel: str, title: str = "", logx: bool = False,
                 logy: bool = False, alt: str | None = None, show: bool = True):
-    """Several named y-series over the same x (e.g. error vs latent size for AE and PCA)."""
+    """Several named y-series over the same x (e.g. error vs latent size for AE and PCA); a series given as an
+    (x, y) pair has its own x (e.g. scores against the CPU-seconds each model took)."""
     fig, ax = plt.subplots(figsize=(5.5, 3.5))
     for i, (name, y) in enumerate(curves.items()):
-        ax.plot(x, y, marker=MARKERS[i % len(MARKERS)], ls=LINESTYLES[i % len(LINESTYLES)], label=name)
+        xs, ys = y if isinstance(y, tuple) else (x, y)
+        ax.plot(xs, ys, marker=MARKERS[i % len(MARKERS)], ls=LINESTYLES[i % len(LINESTYLES)], label=name)
     ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
     if logx:
         ax.set_xscale("log", base=2)
