@@ -70,3 +70,22 @@ def test_avatar_torso_matches_a_top_of_the_same_size():
         assert scores["torso covered"] > 0.85 and scores["off the body"] < 0.2
     dressed = A.try_on(A.avatar(0.5, 0.5), top)
     assert dressed.shape == (1, 56, 40) and dressed.max() > 0.35
+
+
+def test_stripe_contrast_grows_with_the_stripes():
+    w = wardrobe.make_wardrobe(300, seed=3)
+    means = []
+    for texture in (0.0, 0.5, 1.0):
+        f = w.factors.clone()
+        f[:, 3] = texture
+        means.append(A.stripe_contrast(wardrobe.render(w.labels, f)).mean().item())
+    assert means[0] < means[1] < means[2]
+    assert A.stripe_contrast(torch.zeros(2, 1, 28, 28)).tolist() == [0.0, 0.0]   # nothing inside: no stripes
+
+
+def test_l1_only_pix2pix_trains_the_generator_alone():
+    w = wardrobe.make_wardrobe(128, seed=5)
+    G, cost = A.train_pix2pix(w.images, w.images.flip(-1), epochs=1, adversarial=False)
+    assert cost["cpu_s"] > 0 and not G.training
+    with torch.no_grad():
+        assert G(w.images[:4]).shape == (4, 1, 28, 28)

@@ -6,6 +6,7 @@
     (7) pix2pix         G: min BCE(D(x, G(x)), 1) + lambda |y - G(x)|_1,  lambda = 100
                         D: min BCE(D(x, y), 1) + BCE(D(x, G(x)), 0), D a patch discriminator that
                         sees the input x beside the output (Isola et al. 2017)
+    (7') L1 alone       G: min |y - G(x)|_1, no discriminator (Isola et al.'s key ablation)
     (8) blend           design(t) = decode((1 - t) a + t b), t from 0 to 100%
     (9) composite       out = m * garment + (1 - m) * avatar, m the garment's mask
 
@@ -70,15 +71,20 @@ def pix2pix_step(G, D, x, y, opt_G, opt_D, l1_weight: float = 100.0) -> dict:
     return {"d_loss": d_loss.detach(), "adv": adv.detach(), "l1": l1.detach()}   # fit reads them back in groups
 
 
-def train_pix2pix(x, y, epochs: int, seed: int = 0, l1_weight: float = 100.0):
+def train_pix2pix(x, y, epochs: int, seed: int = 0, l1_weight: float = 100.0, adversarial: bool = True):
     """Adam 2e-4 with beta1 = 0.5, batch 64 (pix2pix used batch 1-10 on big images); lambda = 100
-    as in the paper. Returns (G, {"cpu_s"})."""
+    as in the paper. ``adversarial=False``: (7') the same G, optimizer, batches and updates on the L1 term
+    alone. Returns (G, {"cpu_s"})."""
     torch.manual_seed(seed)
     G, D = UNet(), patch_discriminator()
     opts = gan.dcgan_optimizers(G, D)   # pix2pix kept DCGAN's settings
+    batches = make_loader(x, y, batch_size=64, seed=seed)
     cpu = time.process_time()
-    fit(G, make_loader(x, y, batch_size=64, seed=seed),   # the step owns both optimizers
-        lambda g, b, _: pix2pix_step(g, D, *b, *opts, l1_weight), epochs=epochs, desc="pix2pix")
+    if adversarial:   # the step owns both optimizers
+        fit(G, batches, lambda g, b, _: pix2pix_step(g, D, *b, *opts, l1_weight), epochs=epochs, desc="pix2pix")
+    else:
+        fit(G, batches, minimize(lambda g, b: l1_weight * (g(b[0]) - b[1]).abs().mean()), opts[0], epochs=epochs,
+            desc="L1 only")
     return G.eval(), {"cpu_s": time.process_time() - cpu}
 
 
@@ -92,6 +98,19 @@ def silhouette_iou(a, b) -> torch.Tensor:
     """Intersection over union of the two images' silhouettes, per pair."""
     ma, mb = silhouette(a).flatten(1), silhouette(b).flatten(1)
     return (ma & mb).sum(1) / (ma | mb).sum(1).clamp_min(1)
+
+
+def stripe_contrast(images) -> torch.Tensor:
+    """How striped each garment is: the mean |difference| between vertically neighbouring pixels deep inside its
+    silhouette (the pixel and its neighbours inside), over the mean brightness there. The wardrobe's stripes run
+    across the garment: on 500 garments plain fabric scores 0.06 (a garment's own inner edges), texture 0.5
+    scores 0.10 and the densest stripes 0.18."""
+    m = silhouette(images).float()[:, None]
+    deep = F.max_pool2d(1 - m, 3, stride=1, padding=1) == 0   # no pixel outside within one step
+    both = (deep[:, :, 1:] & deep[:, :, :-1]).float()
+    step = (images[:, :, 1:] - images[:, :, :-1]).abs()
+    inside = (images * deep).flatten(1).sum(1) / deep.flatten(1).sum(1).clamp_min(1)
+    return (step * both).flatten(1).sum(1) / both.flatten(1).sum(1).clamp_min(1) / inside.clamp_min(1e-6)
 
 
 def extent(images) -> torch.Tensor:
