@@ -69,8 +69,11 @@ def run_nbgrader(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     # nbgrader runs helpers such as `alembic` by name: the venv's bin must come first on PATH
     env = {**os.environ, "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])}
     proc = subprocess.run([*NBGRADER, *args], cwd=cwd, capture_output=True, text=True, env=env)
-    if proc.returncode != 0:
-        raise RuntimeError(f"nbgrader {' '.join(args)} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+    if proc.returncode != 0:   # the first traceback says why; the log's end says where
+        log = proc.stdout + proc.stderr
+        first = log.find("Traceback")
+        why = log[first:first + 4000] + "\n...\n" if first >= 0 else ""
+        raise RuntimeError(f"nbgrader {' '.join(args)} failed:\n{why}{log[-2000:]}")
     return proc
 
 
