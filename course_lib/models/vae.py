@@ -41,31 +41,30 @@ def reconstruction_nll(logits, x, likelihood: str = "bernoulli", sigma: float = 
     return nll.flatten(1).sum(dim=1)
 
 
-@torch.no_grad()
-def importance_weighted_nll(model, x, y=None, k: int = 64, likelihood: str = "bernoulli"):
-    """-log p(x) per example, in nats, estimated with k importance samples (IWAE bound).
-    k = 1 gives -ELBO (in expectation); a larger k gives a tighter (smaller) value."""
-    mu, logvar = model.encode(x, y)
-    q = Normal(mu, torch.exp(0.5 * logvar), validate_args=False)   # q(z|x)
+def log_weights(model, x, mu, logvar, k: int, y=None, likelihood: str = "bernoulli"):
+    """(k, B): for k draws z ~ q = N(mu, exp(logvar)), any Gaussian for x (the encoder's or another),
+    log p(x|z) + log p(z) - log q(z|x). Their mean is the ELBO, their log-mean-exp the IWAE bound."""
+    q = Normal(mu, torch.exp(0.5 * logvar), validate_args=False)
     log_w = []
     for _ in range(k):
         z = q.rsample()
         log_px_z = -reconstruction_nll(model.decode_logits(z, y), x, likelihood)
         log_w.append(log_px_z + PRIOR.log_prob(z).sum(-1) - q.log_prob(z).sum(-1))
-    return -(torch.logsumexp(torch.stack(log_w), dim=0) - math.log(k))
+    return torch.stack(log_w)
 
+
+@torch.no_grad()
+def importance_weighted_nll(model, x, y=None, k: int = 64, likelihood: str = "bernoulli"):
+    """-log p(x) per example, in nats, estimated with k importance samples (IWAE bound).
+    k = 1 gives -ELBO (in expectation); a larger k gives a tighter (smaller) value."""
+    mu, logvar = model.encode(x, y)
+    return -(torch.logsumexp(log_weights(model, x, mu, logvar, k, y, likelihood), dim=0) - math.log(k))
 
 
 def elbo_of(model, x, mu, logvar, k: int = 1, likelihood: str = "bernoulli"):
-    """ELBO per example, in nats, of *any* Gaussian q = N(mu, exp(logvar)) for x (the encoder's or another):
-    the mean over k draws z ~ q of log p(x|z) + log p(z) - log q(z|x). Differentiable in mu and logvar."""
-    q = Normal(mu, torch.exp(0.5 * logvar), validate_args=False)
-    terms = []
-    for _ in range(k):
-        z = q.rsample()
-        terms.append(-reconstruction_nll(model.decode_logits(z), x, likelihood)
-                     + PRIOR.log_prob(z).sum(-1) - q.log_prob(z).sum(-1))
-    return torch.stack(terms).mean(0)
+    """ELBO per example, in nats, of *any* Gaussian q = N(mu, exp(logvar)) for x: the mean of k
+    ``log_weights``. Differentiable in mu and logvar."""
+    return log_weights(model, x, mu, logvar, k, likelihood=likelihood).mean(0)
 
 
 def amortisation_gap(model, x, steps: int = 200, lr: float = 0.02, k: int = 4, k_eval: int = 64):
