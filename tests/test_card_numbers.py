@@ -41,3 +41,14 @@ def test_molecule_rows_quote_their_cards():
         for key in ("validity", "uniqueness", "novelty"):
             assert f"{key} {c[key]:.1%}".replace(".0%", "%") in row or f"{key} {c[key]:.1%}" in row, (name, key)
         assert f"{c['steps']:,} steps" in row
+
+
+def test_cyclegan_row_quotes_its_card():
+    c, row = card("cyclegan_wardrobe"), readme_row("cyclegan_wardrobe.pt")
+    last, ref = c["checks"][-1], c["references"]
+    assert f"{c['updates']:,} updates of {c['batch_size']} + {c['batch_size']}" in row
+    assert f"{c['train_cpu_seconds']:.0f} CPU-s on {c['hardware'].split(' / ')[-1]}" in row
+    assert (f"silhouette IoU {last['plain_to_striped_iou']:.3f} / {last['striped_to_plain_iou']:.3f}, stripe contrast "
+            f"{last['plain_to_striped_contrast']:.3f} plain → striped and {last['striped_to_plain_contrast']:.3f} striped → "
+            f"plain (real striped {ref['striped_contrast']:.3f}, plain {ref['plain_contrast']:.3f}), cycle error "
+            f"{last['cycle_error']:.4f}") in row

@@ -1,10 +1,15 @@
-"""course_lib.chapters.wardrobe_app: AdaIN transfer, paired restyling, pix2pix, shape measures, try-on."""
+"""course_lib.chapters.wardrobe_app: AdaIN transfer, paired restyling, pix2pix, CycleGAN, shape measures, try-on."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 import torch
 
 from course_lib.chapters import wardrobe_app as A
-from course_lib.core import wardrobe
-from course_lib.models.translation import patch_discriminator
+from course_lib.core import assets, wardrobe
+from course_lib.models.translation import CycleGAN, patch_discriminator
 
 from course_answers import a08_virtual_wardrobe as a08
 
@@ -89,3 +94,55 @@ def test_l1_only_pix2pix_trains_the_generator_alone():
     assert cost["cpu_s"] > 0 and not G.training
     with torch.no_grad():
         assert G(w.images[:4]).shape == (4, 1, 28, 28)
+
+
+def test_fabric_domain_draws_the_texture_in_its_range():
+    plain, striped = A.fabric_domain(200, 1, 0.0, 0.0), A.fabric_domain(200, 2, 0.6, 1.0)
+    assert plain.factors[:, 3].eq(0).all() and striped.factors[:, 3].min() >= 0.6 and striped.factors[:, 3].max() <= 1
+    assert torch.equal(striped.images, wardrobe.render(striped.labels, striped.factors))
+    assert torch.equal(A.fabric_domain(200, 2, 0.6, 1.0).images, striped.images)   # the same for the same seed
+    assert A.stripe_contrast(plain.images).mean() < A.stripe_contrast(striped.images).mean()
+
+
+def test_cyclegan_step_moves_both_generators_and_both_discriminators():
+    torch.manual_seed(0)
+    model = CycleGAN(c=8)
+    D_a, D_b = patch_discriminator(8, in_channels=1), patch_discriminator(8, in_channels=1)
+    opt_G = torch.optim.Adam(model.parameters(), 1e-3)
+    opt_D = torch.optim.Adam([*D_a.parameters(), *D_b.parameters()], 1e-3)
+    nets = [model.ab, model.ba, D_a, D_b]
+    before = [[p.clone() for p in net.parameters()] for net in nets]
+    a, b = A.fabric_domain(8, 1, 0.0, 0.0).images, A.fabric_domain(8, 2, 0.6, 1.0).images
+    losses = A.cyclegan_step(model, D_a, D_b, a, b, opt_G, opt_D)
+    assert set(losses) == {"d_loss", "adv", "cycle", "identity"} and all(v.isfinite() for v in losses.values())
+    for net, old in zip(nets, before):
+        assert any(not torch.equal(p, q) for p, q in zip(net.parameters(), old))
+
+
+def test_train_cyclegan_checks_outside_the_clock():
+    a, b = A.fabric_domain(64, 1, 0.0, 0.0).images, A.fabric_domain(64, 2, 0.6, 1.0).images
+    seen = []
+    model, cost = A.train_cyclegan(a, b, 4, batch_size=4, every=2,
+                                   check=lambda m, updates, cpu: seen.append((m.training, updates, cpu)))
+    assert [s[:2] for s in seen] == [(False, 2), (False, 4)] and seen[0][2] <= seen[1][2] == cost["cpu_s"]
+    assert not model.training and model.ab(a[:2]).shape == (2, 1, 28, 28)
+
+
+def test_train_cyclegan_script_writes_a_checkpoint_that_loads(tmp_path):
+    root = Path(__file__).resolve().parents[1]
+    subprocess.run([sys.executable, str(root / "scripts" / "train_cyclegan.py"), "--updates", "4", "--every", "2",
+                    "--out", str(tmp_path)], check=True, cwd=root, capture_output=True,
+                   env={**os.environ, "PYTHONPATH": str(root)})
+    model, card, _ = assets.pretrained(A.PRETRAINED_CYCLEGAN, folder=tmp_path)
+    assert isinstance(model, CycleGAN) and [c["updates"] for c in card["checks"]] == [2, 4] and card["updates"] == 4
+
+
+def test_shipped_cyclegan_loads_with_its_card_and_translates():
+    model, card, _ = assets.pretrained(A.PRETRAINED_CYCLEGAN)
+    assert isinstance(model, CycleGAN) and card["updates"] == card["checks"][-1]["updates"]
+    plain, striped = A.fabric_domain(100, 90, 0.0, 0.0).images, A.fabric_domain(100, 91, 0.6, 1.0).images
+    with torch.no_grad():
+        to_striped, to_plain = model.ab(plain), model.ba(striped)
+    assert A.silhouette_iou(to_striped, plain).mean() > 0.9 and A.silhouette_iou(to_plain, striped).mean() > 0.9
+    assert A.stripe_contrast(to_striped).mean() > A.stripe_contrast(plain).mean() + 0.03   # the fabric changed ...
+    assert A.stripe_contrast(to_plain).mean() < A.stripe_contrast(striped).mean() - 0.03   # ... both ways

@@ -1,5 +1,5 @@
 """Notebook 08's image-to-image networks: the AdaIN transfer net (an encoder f, AdaIN on feature statistics, a
-decoder g) and pix2pix's small U-Net generator and patch discriminator."""
+decoder g), pix2pix's small U-Net generator and patch discriminator, and CycleGAN's pair of U-Nets."""
 from __future__ import annotations
 
 import torch
@@ -42,7 +42,17 @@ class UNet(nn.Module):
         return self.up2(torch.cat([self.up1(self.down2(h1)), h1], dim=1))
 
 
-def patch_discriminator(c: int = 32) -> nn.Module:
-    """(x, y) side by side as 2 channels -> a 7x7 grid of logits, one per overlapping patch."""
-    return nn.Sequential(nn.Conv2d(2, c, 4, 2, 1), nn.LeakyReLU(0.2), nn.Conv2d(c, 2 * c, 4, 2, 1),
+def patch_discriminator(c: int = 32, in_channels: int = 2) -> nn.Module:
+    """pix2pix: (x, y) side by side as 2 channels -> a 7x7 grid of logits, one per overlapping patch.
+    CycleGAN (``in_channels=1``): the image alone, since an unpaired output has no input to be judged beside."""
+    return nn.Sequential(nn.Conv2d(in_channels, c, 4, 2, 1), nn.LeakyReLU(0.2), nn.Conv2d(c, 2 * c, 4, 2, 1),
                          nn.LeakyReLU(0.2), nn.Conv2d(2 * c, 1, 3, 1, 1))
+
+
+class CycleGAN(nn.Module):
+    """Two pix2pix U-Nets, one per direction: ``ab`` maps domain A (plain fabric) to B (striped), ``ba`` maps back."""
+
+    def __init__(self, c: int = 32):
+        super().__init__()
+        self.config = {"c": c}   # what assets.pretrained rebuilds it from
+        self.ab, self.ba = UNet(c), UNet(c)
