@@ -9,7 +9,7 @@ import torch
 
 from course_lib.chapters import wardrobe_app as A
 from course_lib.core import assets, wardrobe
-from course_lib.models.translation import CycleGAN, patch_discriminator
+from course_lib.models.translation import CycleGAN, UNet, patch_discriminator
 
 from course_answers import a08_virtual_wardrobe as a08
 
@@ -117,6 +117,15 @@ def test_cyclegan_step_moves_both_generators_and_both_discriminators():
     assert set(losses) == {"d_loss", "adv", "cycle", "identity"} and all(v.isfinite() for v in losses.values())
     for net, old in zip(nets, before):
         assert any(not torch.equal(p, q) for p, q in zip(net.parameters(), old))
+
+
+def test_cyclegan_normalises_each_image_alone():
+    model, x = CycleGAN(c=8), torch.rand(6, 1, 28, 28)
+    with torch.no_grad():
+        train_out = model.train().ab(x)
+        assert torch.allclose(model.eval().ab(x), train_out, atol=1e-6)             # no running statistics
+        assert torch.allclose(model.ab(x[:2]), train_out[:2], atol=1e-6)           # nor batch statistics
+    assert UNet(8).down2[1].__class__.__name__ == "BatchNorm2d"                    # pix2pix keeps batch norm
 
 
 def test_train_cyclegan_checks_outside_the_clock():

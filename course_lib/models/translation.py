@@ -26,14 +26,18 @@ class TransferNet(nn.Module):
         return self.g(F.instance_norm(h) * (var + 1e-5).sqrt() + mean)   # (6)
 
 
-class UNet(nn.Module):
-    """pix2pix's generator, small: 28 -> 14 -> 7 -> 14 -> 28, the 14x14 features skip across."""
+NORMS = {"batch": nn.BatchNorm2d,                                    # pix2pix: statistics over the batch
+         "instance": lambda n: nn.InstanceNorm2d(n, affine=True)}     # CycleGAN: each image alone, the same in eval
 
-    def __init__(self, c: int = 32):
+
+class UNet(nn.Module):
+    """pix2pix's generator, small: 28 -> 14 -> 7 -> 14 -> 28, the 14x14 features skip across. ``norm``: one of NORMS."""
+
+    def __init__(self, c: int = 32, norm: str = "batch"):
         super().__init__()
         self.down1 = nn.Sequential(nn.Conv2d(1, c, 4, 2, 1), nn.LeakyReLU(0.2))
-        self.down2 = nn.Sequential(nn.Conv2d(c, 2 * c, 4, 2, 1), nn.BatchNorm2d(2 * c), nn.LeakyReLU(0.2))
-        self.up1 = nn.Sequential(nn.ConvTranspose2d(2 * c, c, 4, 2, 1), nn.BatchNorm2d(c), nn.ReLU())
+        self.down2 = nn.Sequential(nn.Conv2d(c, 2 * c, 4, 2, 1), NORMS[norm](2 * c), nn.LeakyReLU(0.2))
+        self.up1 = nn.Sequential(nn.ConvTranspose2d(2 * c, c, 4, 2, 1), NORMS[norm](c), nn.ReLU())
         self.up2 = nn.Sequential(nn.ConvTranspose2d(2 * c, c, 4, 2, 1), nn.ReLU(), nn.Conv2d(c, 1, 3, 1, 1),
                                  nn.Sigmoid())
 
@@ -50,9 +54,11 @@ def patch_discriminator(c: int = 32, in_channels: int = 2) -> nn.Module:
 
 
 class CycleGAN(nn.Module):
-    """Two pix2pix U-Nets, one per direction: ``ab`` maps domain A (plain fabric) to B (striped), ``ba`` maps back."""
+    """Two U-Nets, one per direction: ``ab`` maps domain A (plain fabric) to B (striped), ``ba`` maps back. Instance
+    norm, as in the paper: each generator sees a real batch, a translated one and (identity) the other domain's in
+    one step, and batch norm would normalise each by its own statistics in training but by a mix of all in eval."""
 
-    def __init__(self, c: int = 32):
+    def __init__(self, c: int = 32, norm: str = "instance"):
         super().__init__()
-        self.config = {"c": c}   # what assets.pretrained rebuilds it from
-        self.ab, self.ba = UNet(c), UNet(c)
+        self.config = {"c": c, "norm": norm}   # what assets.pretrained rebuilds it from
+        self.ab, self.ba = UNet(c, norm), UNet(c, norm)
