@@ -3,12 +3,12 @@
     python scripts/train_cyclegan.py --updates 4000
 
 The networks, losses and settings of ``course_lib.chapters.wardrobe_app.train_cyclegan`` (equation (10)):
-two pix2pix U-Nets, two 1-channel patch discriminators, least squares, cycle weight 10, identity weight
-0.5, Adam 2e-4 with beta1 = 0.5, batches of 16 drawn from 12,000 plain garments (seed 50) and 12,000 other,
-striped ones (seed 51, texture U[0.6, 1]): never a pair. Every 500 updates it scores 500 new garments per
-domain (seeds 60 and 61) and saves course_lib/assets/cyclegan_wardrobe.pt (both generators' float16
-weights) and its card (updates, CPU time, hardware, the checks). No data set is needed: the wardrobe
-renders its own garments.
+two pix2pix U-Nets with instance norm, two 1-channel patch discriminators, least squares, cycle weight 10,
+identity weight 0.5, Adam 2e-4 with beta1 = 0.5, batches of 16 drawn from 12,000 plain garments (seed 50)
+and 12,000 other, striped ones (seed 51, texture U[0.6, 1]): never a pair. Every 500 updates it scores 500
+new garments per domain (seeds 60 and 61) and saves course_lib/assets/cyclegan_wardrobe.pt (both
+generators' float16 weights) and its card (updates, CPU time, hardware, the checks). No data set is needed:
+the wardrobe renders its own garments.
 """
 import argparse
 import json

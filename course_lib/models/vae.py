@@ -83,6 +83,7 @@ def amortisation_gap(model, x, steps: int = 200, lr: float = 0.02, k: int = 4, k
     with torch.no_grad():
         return {"encoder": elbo_of(model, x, *start, k_eval), "optimised": elbo_of(model, x, mu, logvar, k_eval)}
 
+
 class VAE(nn.Module):
     """A VAE for 28x28 images: ``arch="conv"`` (28 -> 14 -> 7, then a dense layer) or ``"mlp"``
     (784 -> hidden).
