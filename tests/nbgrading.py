@@ -96,21 +96,21 @@ def run_visible(assignment: str, fill: dict[str, str]) -> tuple[str, str] | None
     return next(iter(failed.items()), None)
 
 
-def failing_cells(assignment: str, fill: dict[str, str]) -> dict[str, str]:
+def failing_cells(assignment: str, fill: dict[str, str], threads: int = 1) -> dict[str, str]:
     """A preview of grading one submission alone, in this process: the setup, solution and every
-    test cell (hidden ones too), going on past errors as nbgrader's autograde does.
-    Returns {cell: error} for every cell that raised."""
-    return _run_cells(assignment, fill, hidden=True, keep_going=True)
+    test cell (hidden ones too), going on past errors as nbgrader's autograde does, with ``threads``
+    torch threads. Returns {cell: error} for every cell that raised."""
+    return _run_cells(assignment, fill, hidden=True, keep_going=True, threads=threads)
 
 
-def _run_cells(assignment: str, fill: dict[str, str], hidden: bool, keep_going: bool) -> dict[str, str]:
+def _run_cells(assignment: str, fill: dict[str, str], hidden: bool, keep_going: bool, threads: int = 1) -> dict[str, str]:
     import contextlib
     import io
 
     import torch
 
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)  # tiny tensors: more threads only add overhead
+    before = torch.get_num_threads()
+    torch.set_num_threads(threads)  # tiny tensors: one thread is fastest; verdicts must not depend on it
     nb = nbformat.read(source_notebook(assignment), as_version=4)
     namespace = {"__name__": "__main__"}
     failed = {}
@@ -135,12 +135,40 @@ def _run_cells(assignment: str, fill: dict[str, str], hidden: bool, keep_going: 
                 if not keep_going:
                     break
     finally:
-        torch.set_num_threads(threads)
+        torch.set_num_threads(before)
     return failed
 
 
+_WARM = {}
+
+
+def warm_kernel() -> str:
+    """The name of a kernel spec whose kernels fork from a server of this process that imported torch
+    and the course library once (tests/warm_kernel.py): nbgrader runs a notebook in it as in any
+    fresh kernel, 2-3 s sooner. The server ends with this process."""
+    if not _WARM:
+        import atexit
+        import os
+        import tempfile
+
+        import warm_kernel as warm
+
+        folder = Path(tempfile.mkdtemp(prefix="warm-kernel-"))
+        socket = folder / "server.sock"
+        os.environ[warm.SOCKET_VAR] = str(socket)
+        os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(warm.kernel_spec(folder)),
+                                                                  os.environ.get("JUPYTER_PATH")]))
+        server = warm.start_server(socket)
+        atexit.register(server.terminate)
+        _WARM["name"] = warm.NAME
+    return _WARM["name"]
+
+
 def autograde(course: Path, assignment: str) -> dict[str, dict[str, tuple[float, float]]]:
-    """Run nbgrader autograde; return student -> {code grade cell: (score, max_score)}."""
+    """Run nbgrader autograde (each notebook in a warm kernel); return student -> {code grade cell:
+    (score, max_score)}."""
+    with open(course / "nbgrader_config.py", "a") as config:
+        config.write(f"\nc.Execute.kernel_name = {warm_kernel()!r}\n")
     run_nbgrader("autograde", assignment, "--force", cwd=course)
     from nbgrader.api import Gradebook
 

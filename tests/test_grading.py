@@ -26,6 +26,7 @@ from nbgrading import (
     make_course,
     solutions_of,
     submit,
+    warm_kernel,
 )
 from variants import VARIANTS
 
@@ -102,11 +103,14 @@ def test_validate_button(assignment, tmp_path):
     """What a learner's Validate button says (nbgrader validate exits 0 either way,
     so ask the Validator itself)."""
     from nbgrader.validator import Validator
+    from traitlets.config import Config
 
     course = make_course(tmp_path, assignment)
     submit(course, assignment, "solution", solutions_of(assignment))
     submit(course, assignment, "blank", {})
-    validator = Validator()
+    config = Config()
+    config.Execute.kernel_name = warm_kernel()
+    validator = Validator(config=config)
     solved = validator.validate(str(course / "submitted/solution" / assignment / f"{assignment}.ipynb"))
     blank = validator.validate(str(course / "submitted/blank" / assignment / f"{assignment}.ipynb"))
     assert not solved.get("failed") and not solved.get("changed"), solved

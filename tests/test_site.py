@@ -122,3 +122,30 @@ print("installed at", course_lib.__file__)
     result = subprocess.run([str(python), "-c", code], cwd=run_dir, env=env, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]
     assert str(venv) in result.stdout, result.stdout
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_failed_build_names_the_notebook_and_its_error(tmp_path, jobs):
+    """Sphinx with myst-nb as the website runs it (execution cache made first; read in parallel or not):
+    a notebook that raises fails the build, and the build's last line names it and the error."""
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "conf.py").write_text('extensions = ["myst_nb"]\nnb_execution_mode = "cache"\n'
+                                 f'nb_execution_cache_path = {str(tmp_path / "cache")!r}\n'
+                                 'nb_execution_raise_on_error = True\nnb_execution_show_tb = True\n')
+    (src / "index.md").write_text("# Index\n\n```{toctree}\nbroken\nfine\n```\n")
+    for name, code in ("broken", "x = 1\nraise ValueError('the data folder is empty')"), ("fine", "print(1)"):
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(f"# {name}"),
+                                             nbformat.v4.new_code_cell(code)])
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        nbformat.write(nb, src / f"{name}.ipynb")
+    site.make_execution_cache(tmp_path / "cache")
+    with pytest.raises(SystemExit) as failed:
+        site.sphinx([sys.executable, "-m", "sphinx", "-b", "html", "-j", jobs, "-E", "--keep-going", "-q",
+                     str(src), str(tmp_path / "html")], dict(os.environ))
+    assert str(failed.value) == "website: the build failed: broken.ipynb did not run (ValueError: the data folder is empty)"
+
+
+def test_failure_summary_without_a_notebook():
+    assert site.failure_summary(["Running Sphinx", "", "Extension error: no theme"], 2) == \
+        "website: Sphinx failed (exit 2): Extension error: no theme"

@@ -9,6 +9,7 @@ profile, so a rebuild re-runs only the notebooks whose code changed.
 """
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import os
@@ -118,10 +119,64 @@ def main() -> None:
     html = build / "html"
     if html.exists() and not (build / "doctrees").exists():
         shutil.rmtree(html)
-    subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-c", str(HERE), "-d", str(build / "doctrees"),
-                    "-j", "auto", "-E", "--keep-going", "-q", str(src), str(html)], env=env, check=True)
+    make_execution_cache(env["COURSE_SITE_CACHE"])
+    sphinx([sys.executable, "-m", "sphinx", "-b", "html", "-c", str(HERE), "-d", str(build / "doctrees"),
+            "-j", "auto", "-E", "--keep-going", "-q", str(src), str(html)], env)
     print(f"website ({profile} profile): {html / 'index.html'}")
 
 
-if __name__ == "__main__":
-    main()
+def make_execution_cache(path: str | Path) -> None:
+    """Create jupyter-cache's database before Sphinx starts: its parallel readers would each create it
+    when it is missing, and two at once fail ("table settings already exists")."""
+    from jupyter_cache import get_cache
+
+    get_cache(path).db.dispose()
+
+
+def sphinx(command: list[str], env: dict) -> None:
+    """Run Sphinx, showing its output as it comes; if it fails, the last line says why."""
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines = []
+    for line in proc.stdout:
+        sys.stdout.write(line)
+        lines.append(line.rstrip("\n"))
+    if proc.wait():
+        raise SystemExit(failure_summary(lines, proc.returncode))
+
+
+ERROR_LINE = re.compile(r"[\w.]*(Error|Exception|Interrupt|Exit): ")
+WRAPPERS = ("ExecutionError", "ParallelError")   # myst-nb's and Sphinx's wrappers around the real error
+
+
+def failure_summary(lines: list[str], code: int) -> str:
+    """One line from a failed Sphinx run's output: each notebook that failed to execute with the error
+    its cell raised, else Sphinx's own last words. A parallel build reports a notebook's failure as an
+    ExecutionError whose traceback Sphinx saves in a log file; a serial one as a warning with the
+    traceback after it: both are read."""
+    saved = [m.group(0) for line in lines for m in [re.search(r"/\S*sphinx-err-\S+\.log", line)] if m]
+    for log in saved:
+        with contextlib.suppress(OSError):
+            lines = lines + Path(log).read_text(errors="replace").splitlines()
+    lines = [re.sub(r"\x1b\[[0-9;]*m", "", line).strip() for line in lines]   # tracebacks come in colour
+
+    def real_error(candidates) -> str:
+        found = [t for t in candidates if ERROR_LINE.match(t) and not t.split(":")[0].endswith(WRAPPERS)]
+        return found[-1][:300] if found else "see its traceback above"
+
+    failed: dict[str, str] = {}
+    for i, line in enumerate(lines):
+        name = re.search(r"([\w.-]+\.ipynb)", line)
+        if "Executing notebook failed" in line:   # serial: the traceback follows, up to the next message
+            after = []
+            for later in lines[i + 1:]:
+                if "WARNING:" in later or "ERROR:" in later:
+                    break
+                after.append(later)
+            failed.setdefault(name.group(1) if name else "a notebook", real_error(after))
+        elif name and re.match(r"[\w.]*ExecutionError: ", line):   # parallel: the traceback came before
+            before = list(reversed([t for t in reversed(lines[:i]) if "ExecutionError: " not in t][:200]))
+            failed.setdefault(name.group(1), real_error(before))
+    if failed:
+        return "website: the build failed: " + "; ".join(f"{nb} did not run ({why})" for nb, why in failed.items())
+    last = next((t for t in reversed(lines) if t), "no output")
+    return f"website: Sphinx failed (exit {code}): {last[:300]}"

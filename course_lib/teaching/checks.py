@@ -95,13 +95,22 @@ def check_scalar(value, name: str, hint: str | None = None) -> float:
 
 
 def check_grad_flow(output: torch.Tensor, inputs: dict, name: str, hint: str | None = None) -> None:
-    """Back-propagating ``output.sum()`` gives a non-zero gradient to every tensor in ``inputs``."""
+    """Back-propagating a fixed random weighting of ``output`` gives a non-zero gradient to every
+    tensor in ``inputs``.
+
+    Not ``output.sum()``: some wrong answers have a sum that does not depend on the inputs at all
+    (a softmax over the pixels sums to 1), so its gradient is zero in exact arithmetic and whatever
+    rounding leaves of it depends on the CPU, the math library and the thread count. A random
+    weighting (the same on every machine: its own seeded generator) is a direction along which
+    every output that depends on the inputs changes, so its gradient is far from zero for them."""
     check_tensor(output, name, hint)
     if not output.requires_grad:
         _fail(f"`{name}` carries no gradient: it was computed without autograd "
               f"(e.g. under torch.no_grad(), with .detach(), or from a fresh tensor).", hint)
     tensors = list(inputs.values())
-    grads = torch.autograd.grad(output.sum(), tensors, allow_unused=True, retain_graph=True)
+    weights = torch.rand(output.shape, generator=torch.Generator().manual_seed(0), dtype=output.dtype)
+    weights = (weights + 0.5).to(output.device)   # in [0.5, 1.5): every entry counts, none cancels out
+    grads = torch.autograd.grad((output * weights).sum(), tensors, allow_unused=True, retain_graph=True)
     for input_name, grad in zip(inputs, grads):
         if grad is None or not torch.any(grad != 0):
             _fail(f"no gradient reaches `{input_name}` from `{name}`, so training could not change it.", hint)
