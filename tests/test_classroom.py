@@ -14,6 +14,8 @@ from test_sandbox_grading import EX1, EX2, LIMITS, A, needs_bwrap, synthetic_cou
 from grading import classroom
 from grading.run import autograde
 
+pytestmark = pytest.mark.slow   # starts kernels, nbgrader or a sandbox: `make test` runs it, `make test-fast` does not
+
 ROSTER = """id,first,last,email,lms_id
 ontime,Ada,Lovelace,ada@example.edu,1001
 late,Alan,Turing,alan@example.edu,1002

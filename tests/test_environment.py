@@ -29,9 +29,8 @@ def test_data_line_reads_as_a_sentence(monkeypatch):
 
 
 def test_required_packages_are_the_projects_dependencies():
-    from pathlib import Path
-
     import tomllib
+    from pathlib import Path
 
     listed = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())["project"]["dependencies"]
     assert sorted(environment.required()) == sorted(d.split(">")[0].split("=")[0].strip() for d in listed)

@@ -3,17 +3,17 @@
 the tests that should catch it. One autograde run per notebook grades them all.
 
 Submissions hold one answer per exercise that differs from the reference, so exercises share a
-kernel start (the suite's cost is kernels, ~4 s each):
+kernel start (each kernel forks from a warm server: tests/warm_kernel.py):
 * correct variants of different exercises share a submission, which must keep full marks (a
   correct answer should change nothing later cells can see: a later exercise's tests must not lean
-  on how an earlier one was written, e.g. on how many random numbers it drew; tests/test_visible.py
-  also runs each variant alone against the visible tests);
+  on how an earlier one was written, e.g. on how many random numbers it drew);
 * wrong answers to different exercises share a submission too, and each must lose points there on
   the cells it names. A later exercise's lost points could then be an earlier mistake's, so every
-  wrong answer is also graded *alone*, in this process (``nbgrading.failing_cells``: the same setup,
+  answer is also graded *alone*, in this process (``nbgrading.failing_cells``: the same setup,
   solution and test cells, hidden ones too, going on past errors as autograde does; no kernel,
-  well under a second): alone, it must fail every cell it names. Alone shows whose point it is;
-  real nbgrader shows the point is lost."""
+  well under a second), with one torch thread and with two: alone, a wrong answer must fail every
+  cell it names and a correct one none. Alone shows whose point it is; real nbgrader shows the
+  point is lost. (tests/test_visible.py runs each answer against the visible tests alone.)"""
 import pytest
 from mutants import MUTANTS
 from nbgrading import (
@@ -29,6 +29,8 @@ from nbgrading import (
     warm_kernel,
 )
 from variants import VARIANTS
+
+pytestmark = pytest.mark.slow   # starts kernels, nbgrader or a sandbox: `make test` runs it, `make test-fast` does not
 
 # the quiz has its own grading test (tests/test_quiz.py): a wrong choice per question
 GRADED = graded_assignments()
@@ -65,12 +67,6 @@ def test_rounds_hold_every_answer_once_and_one_per_exercise():
 def test_autograde_blank_solution_variants_and_mutants(assignment, tmp_path):
     solved = solutions_of(assignment)
     mutants = MUTANTS[assignment]
-    # alone, in this process: each wrong answer fails every cell it names (whose point it is)
-    for mutant in mutants:
-        failed = failing_cells(assignment, apply_mutant(solved, mutant))
-        passed = [cell for cell in mutant.loses if cell not in failed]
-        assert not passed, f"alone, mutant {mutant.name!r} passes {passed} (it fails {sorted(failed)})"
-
     course = make_course(tmp_path, assignment)
     submit(course, assignment, "blank", {})
     submit(course, assignment, "solution", solved)
@@ -96,6 +92,34 @@ def test_autograde_blank_solution_variants_and_mutants(assignment, tmp_path):
         for mutant in together:
             kept = [cell for cell in mutant.loses if got[cell][0] >= got[cell][1]]
             assert not kept, f"graded by nbgrader, mutant {mutant.name!r} kept full points on {kept}: {got}"
+
+
+@pytest.mark.parametrize("assignment", GRADED)
+def test_each_answer_alone_gets_the_same_verdict_with_one_and_two_threads(assignment):
+    """Alone, in this process (the setup, solution and every test cell, as autograde runs them): each
+    wrong answer fails every cell it names (whose point it is), the same cells with one torch thread
+    and with two, and each correct variant fails none with two (with one: nbgrader above). No verdict
+    may rest on how a sum was split between threads."""
+    solved = solutions_of(assignment)
+    for mutant in MUTANTS[assignment]:
+        one, two = (set(failing_cells(assignment, apply_mutant(solved, mutant), threads=n)) for n in (1, 2))
+        assert one == two, f"mutant {mutant.name!r} fails {sorted(one)} with one thread, {sorted(two)} with two"
+        passed = [cell for cell in mutant.loses if cell not in one]
+        assert not passed, f"alone, mutant {mutant.name!r} passes {passed} (it fails {sorted(one)})"
+    for variant in VARIANTS[assignment]:   # with one thread: graded by nbgrader in the test above
+        failed = failing_cells(assignment, apply_variant(solved, variant), threads=2)
+        assert not failed, f"alone, with two threads, correct variant {variant.name!r} fails {failed}"
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_a_softmax_decoder_loses_its_hidden_points_with_any_thread_count(threads):
+    """Its pixels sum to 1, so the old check (the gradient of the output's sum) saw no gradient or
+    rounding noise, depending on the machine; the hidden test now checks the decoder's function."""
+    from mutants import MUTANTS as ALL
+
+    softmax = next(m for m in ALL["01_autoencoders"] if m.name == "softmax over the pixels")
+    failed = failing_cells("01_autoencoders", apply_mutant(solutions_of("01_autoencoders"), softmax), threads=threads)
+    assert {"ex1_visible", "ex1_hidden"} <= set(failed), failed
 
 
 @pytest.mark.parametrize("assignment", GRADED)

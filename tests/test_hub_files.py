@@ -6,6 +6,7 @@ import re
 import subprocess
 from pathlib import Path
 
+import pytest
 import yaml
 from envs import bare_venv
 
@@ -15,6 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 Z2JH = ROOT / "hub" / "z2jh"
 
 
+@pytest.mark.slow
 def test_the_image_installs_what_students_get_and_nothing_more(tmp_path):
     dockerfile = (Z2JH / "Dockerfile").read_text()
     copies = re.findall(r"^COPY (?:--\S+ )*(\S+) (\S+)$", dockerfile, flags=re.M)

@@ -1,7 +1,7 @@
 """pyproject.toml and environment.yml list the same packages; the repo has what README promises."""
 import re
-
 import tomllib
+
 import yaml
 from nbgrading import ROOT
 

@@ -1,6 +1,7 @@
 """Progress bars leave their last line as text in the saved notebook (a widget's state is not
 saved, so a bare tqdm.auto bar reopens as "Error displaying widget: model not found")."""
 import nbformat
+import pytest
 from nbclient import NotebookClient
 
 from course_lib.core.progress import tqdm, trange
@@ -13,6 +14,7 @@ def test_outside_jupyter_it_is_plain_tqdm(capsys):
     assert "manual: 100%" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_in_a_kernel_the_widget_becomes_its_text_line(tmp_path):
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(

@@ -77,6 +77,7 @@ def test_classroom_notebook_is_built_from_the_bank_byte_for_byte(tmp_path):
     assert built == source_notebook("09_quiz").read_bytes(), "solutions/09_quiz is stale: run `make quiz`"
 
 
+@pytest.mark.slow
 def test_quiz_command_line_writes_nothing_when_asked_for_help(tmp_path):
     import subprocess
     import sys
@@ -87,6 +88,7 @@ def test_quiz_command_line_writes_nothing_when_asked_for_help(tmp_path):
     assert source_notebook("09_quiz").read_bytes() == before
 
 
+@pytest.mark.slow
 def test_classroom_quiz_grades_blank_right_and_wrong(tmp_path):
     course = make_course(tmp_path, "09_quiz")
     solved = solutions_of("09_quiz")

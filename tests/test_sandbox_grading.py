@@ -22,6 +22,8 @@ from nbgrading import ROOT, make_course, run_nbgrader, solutions_of, submit
 from grading.run import autograde
 from grading.sandbox import GIB, Limits, bwrap_available
 
+pytestmark = pytest.mark.slow   # starts kernels, nbgrader or a sandbox: `make test` runs it, `make test-fast` does not
+
 needs_bwrap = pytest.mark.skipif(not bwrap_available(), reason="bubblewrap (bwrap) is not installed: "
                                  "apt-get install bubblewrap (the grader refuses to run without it)")
 A = "syn"
@@ -225,7 +227,6 @@ def test_hostile_class_graded_in_one_run(tmp_path):
     autograded = course / "autograded" / "huge_output" / A / f"{A}.ipynb"
     assert autograded.stat().st_size < 500_000
     assert (course / f"grading_report_{A}.md").exists() and list((course / "gradebook_backups").glob("*.db"))
-    assert took < 240, f"grading took {took:.0f} s (bound: 240 s on a loaded 2-core machine)"
 
 
 @needs_bwrap

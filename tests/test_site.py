@@ -92,6 +92,7 @@ def test_a_page_shows_the_release_and_runs_the_reference_hidden():
     assert len({c["id"] for c in page["cells"]}) == len(page["cells"])
 
 
+@pytest.mark.slow
 def test_the_first_cell_installs_the_course_from_a_wheel_into_a_bare_environment(tmp_path):
     """As on Colab: an environment with the course's dependencies but not the course. The first cell
     installs course_lib (here from a local wheel, offline), then 00_setup runs top to bottom."""
@@ -125,6 +126,7 @@ print("installed at", course_lib.__file__)
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
+@pytest.mark.slow
 def test_a_failed_build_names_the_notebook_and_its_error(tmp_path, jobs):
     """Sphinx with myst-nb as the website runs it (execution cache made first; read in parallel or not):
     a notebook that raises fails the build, and the build's last line names it and the error."""

@@ -16,6 +16,8 @@ from grading.sandbox import Limits, bwrap_available, execute
 
 from course_answers import ASSIGNMENTS, module_name
 
+pytestmark = pytest.mark.slow   # starts kernels, nbgrader or a sandbox: `make test` runs it, `make test-fast` does not
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

@@ -24,13 +24,13 @@ def test_deterministic_from_seed():
 def test_ten_thousand_images_in_under_a_second():
     wardrobe.make_wardrobe(100)  # warm-up
     threads = torch.get_num_threads()
-    torch.set_num_threads(1)  # one thread: a busy machine slows it least (0.3 s idle)
-    try:
+    torch.set_num_threads(1)  # one thread, timed in its own CPU time (about 0.3 s): what other processes
+    try:                      # on the machine do costs wall time, not this thread's CPU time
         best = float("inf")
-        for _ in range(3):  # best of three: another process may share the core
-            start = time.perf_counter()
+        for _ in range(3):
+            start = time.thread_time()
             wardrobe.make_wardrobe(10_000)
-            best = min(best, time.perf_counter() - start)
+            best = min(best, time.thread_time() - start)
     finally:
         torch.set_num_threads(threads)
     assert best < 1.0

@@ -137,6 +137,7 @@ def test_train_cyclegan_checks_outside_the_clock():
     assert not model.training and model.ab(a[:2]).shape == (2, 1, 28, 28)
 
 
+@pytest.mark.slow
 def test_train_cyclegan_script_writes_a_checkpoint_that_loads(tmp_path):
     root = Path(__file__).resolve().parents[1]
     subprocess.run([sys.executable, str(root / "scripts" / "train_cyclegan.py"), "--updates", "4", "--every", "2",

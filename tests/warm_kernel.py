@@ -31,8 +31,9 @@ from pathlib import Path
 
 NAME = "course-warm"
 SOCKET_VAR = "COURSE_WARM_KERNEL_SOCKET"
-# imported once by the server: what every graded notebook's setup cell imports, and the kernel itself
-WARM = ["torch", "torchvision", "numpy", "matplotlib.pyplot", "ipykernel.kernelapp", "sklearn.metrics",
+# imported once by the server: what every graded notebook's setup cell imports, what the first optimizer step
+# imports (torch._dynamo), and the kernel itself
+WARM = ["torch", "torch._dynamo", "torchvision", "numpy", "matplotlib.pyplot", "ipykernel.kernelapp", "sklearn.metrics",
         "course_lib.core.config", "course_lib.core.data", "course_lib.core.plots", "course_lib.core.train",
         "course_lib.core.wardrobe", "course_lib.metrics", "course_lib.models", "course_lib.teaching.checks",
         "course_lib.teaching.widgets", "course_lib.teaching.predict"]

@@ -64,7 +64,7 @@ def check_data(name: str = "FashionMNIST"):
 
 def report() -> bool:
     """Print the whole check; True when nothing needs fixing."""
-    rows = [("python", sys.version_info >= (3, 10), platform.python_version())]
+    rows = [("python", sys.version_info >= (3, 11), platform.python_version())]
     rows += check_packages()
     data_ok, data_msg = check_data()
     rows.append(("Fashion-MNIST", data_ok, data_msg))

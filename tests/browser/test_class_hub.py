@@ -120,7 +120,7 @@ def test_a_class_week(hub, browser, shots):
     sign_up_and_log_in(browser, hub, TEACHER, shots).close()
     t = ready(hub, TEACHER)
     home = hub["home"] / TEACHER
-    due = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=20)).strftime("%Y-%m-%d %H:%M")
+    due = (dt.datetime.now(dt.UTC) - dt.timedelta(hours=20)).strftime("%Y-%m-%d %H:%M")
     (home / "course.yml").write_text(f"answers_released: []\ndue:\n  {ASSIGNMENT}: {due}\n"
                                      "late_penalty: {per_day: 10, max: 50}\n"
                                      f"extensions:\n  {ON_TIME}: {{{ASSIGNMENT}: 2 days}}\n")
