@@ -7,8 +7,9 @@ Three parts. Moving to Zero to JupyterHub on Kubernetes changes parts 1 and 2 on
 chart's values: hub.config for the authenticator, KubeSpawner with an image built from this
 environment); part 3, the course, goes unchanged into hub.extraConfig.
 Settings come from the environment: COURSE_TEACHER (default teacher), COURSE_STUDENTS
-(comma-separated, default student1,student2), COURSE_HUB_STATE (homes, exchange, hub database;
-default hub/state), COURSE_HUB_URL (default http://127.0.0.1:8000), COURSE_HUB_PASSWORD.
+(comma-separated, default student1,student2), COURSE_HUB_STATE (homes, exchange, and the hub's
+database in its subfolder hub/, which only the hub's user may enter; default hub/state), COURSE_HUB_URL
+(default http://127.0.0.1:8000), COURSE_HUB_PASSWORD.
 """
 import os
 import shutil
@@ -39,9 +40,17 @@ if os.getuid() == 0:
 c.JupyterHub.bind_url = os.environ.get("COURSE_HUB_URL", "http://127.0.0.1:8000")
 c.JupyterHub.hub_bind_url = os.environ.get("COURSE_HUB_API_URL", "http://127.0.0.1:8081")
 c.ConfigurableHTTPProxy.api_url = os.environ.get("COURSE_PROXY_API_URL", "http://127.0.0.1:8001")
-c.ConfigurableHTTPProxy.pid_file = os.path.join(state, "proxy.pid")
-c.JupyterHub.db_url = "sqlite:///" + os.path.join(state, "jupyterhub.sqlite")
-c.JupyterHub.cookie_secret_file = os.path.join(state, "jupyterhub_cookie_secret")
+# The hub's own files (its database holds every account's password hash; the cookie secret signs every
+# login) in a folder only the hub's user may enter: users' servers reach homes and the exchange beside it.
+private = os.path.join(state, "hub")
+os.makedirs(private, exist_ok=True)
+os.chmod(private, 0o700)
+for name in ("jupyterhub.sqlite", "jupyterhub_cookie_secret", "proxy.pid"):   # where earlier versions kept them
+    if os.path.exists(os.path.join(state, name)) and not os.path.exists(os.path.join(private, name)):
+        os.replace(os.path.join(state, name), os.path.join(private, name))
+c.ConfigurableHTTPProxy.pid_file = os.path.join(private, "proxy.pid")
+c.JupyterHub.db_url = "sqlite:///" + os.path.join(private, "jupyterhub.sqlite")
+c.JupyterHub.cookie_secret_file = os.path.join(private, "jupyterhub_cookie_secret")
 
 
 def teacher_home_holds_the_course(spawner):

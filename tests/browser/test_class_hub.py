@@ -1,7 +1,8 @@
 """A class week on the class hub (hub/class_config.py: NativeAuthenticator, a system account per
 person, nbgrader's exchange, the idle culler), run as root: the teacher signs up, imports the roster
 (which creates the students' hub accounts), two students sign up and log in in Chromium, one cannot
-see the other's home (an error page in the browser, "Permission denied" for their system account),
+see the other's home (an error page in the browser, "Permission denied" for their system account), nor the hub's
+database or cookie secret,
 both fetch 01, one hands in on time (an extension in course.yml) and one a day late; the teacher
 collects, autogrades from the Formgrader (in the sandbox), grades the manual cell, releases feedback;
 each student fetches it, the late one's shows the penalty; the Canvas CSV has both."""
@@ -151,6 +152,12 @@ def test_a_class_week(hub, browser, shots):
     assert peek.returncode != 0 and "Permission denied" in peek.stderr, peek
     with pytest.raises(urllib.error.HTTPError):
         api(f"{servers[LATE]}/api/contents/../{ON_TIME}")
+    # nor the hub's database (every account's password hash) or its cookie secret
+    for secret in ("hub/jupyterhub.sqlite", "hub/jupyterhub_cookie_secret"):
+        assert (hub["state"] / secret).is_file(), secret
+        peek = as_user(LATE, "cat", str(hub["state"] / secret), cwd="/")
+        assert peek.returncode != 0 and "Permission denied" in peek.stderr, peek
+    assert not list(hub["state"].glob("jupyterhub*")), list(hub["state"].iterdir())
     limits = subprocess.run(["bash", "-c", f"cat /proc/$(pgrep -u {LATE} -f jupyterhub-singleuser | head -1)/limits"],
                             capture_output=True, text=True).stdout
     assert "Max processes             1024" in limits and "Max address space         8589934592" in limits, limits
