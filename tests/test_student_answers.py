@@ -147,3 +147,17 @@ def test_no_route_reaches_the_graded_assignments_answers_in_the_sandbox():
     assert [o.get("ename") for o in out if o.output_type == "error"] == [], out
     reached = ast.literal_eval(out[0]["text"])
     assert set(reached) == set(ROUTES) and not any(reached.values()), reached
+
+
+@pytest.mark.skipif(not bwrap_available(), reason="needs bubblewrap (apt-get install bubblewrap)")
+def test_at_the_start_of_term_a_missing_answer_is_one_sentence_not_a_traceback():
+    """In a kernel whose course_answers holds no released module (a student's copy before any due date, as
+    the sandbox gives 01's submission), 02's setup line that imports 01's answer says what is missing and
+    when it comes, in one line."""
+    cell = "from course_answers.a01_autoencoders import squared_error  # notebook 01's answer"
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(cell)])
+    result = execute(nbformat.writes(nb), {}, "01_autoencoders.ipynb", Limits(cell_timeout=120, threads=1))
+    assert result["status"] == "ok", result["reason"]
+    [error] = [o for o in nbformat.reads(result["notebook"], as_version=4).cells[0].outputs if o.output_type == "error"]
+    assert error.ename == "AnswersNotReleasedError" and "01_autoencoders" in error.evalue and "due date" in error.evalue
+    assert error.traceback == [f"AnswersNotReleasedError: {error.evalue}"]   # no traceback: the sentence alone
