@@ -48,3 +48,22 @@ def test_the_chart_values_give_the_class_limits_a_culler_and_one_exchange():
     mounts = {m["name"]: m["mountPath"] for m in user["storage"]["extraVolumeMounts"]}
     assert mounts["nbgrader-exchange"] == user["extraEnv"]["COURSE_EXCHANGE"] == exchange
     assert {v["name"] for v in user["storage"]["extraVolumes"]} == set(mounts)
+
+
+def test_z2jh_keeps_every_variable_of_extra_env_and_adds_the_student_id():
+    """As z2jh's jupyterhub_config.py builds the hub's configuration: KubeSpawner.environment from
+    singleuser.extraEnv first (set_config_if_not_none), then each hub.extraConfig snippet, in key order."""
+    from types import SimpleNamespace
+
+    from traitlets.config import Config
+
+    values = yaml.safe_load((Z2JH / "values.yaml").read_text())
+    c = Config()
+    c.KubeSpawner.environment = dict(values["singleuser"]["extraEnv"])
+    for _, snippet in sorted(values["hub"]["extraConfig"].items()):
+        exec(snippet, {"c": c})
+    env = c.KubeSpawner.environment
+    assert env["COURSE_EXCHANGE"] == "/srv/nbgrader/exchange" and env["COURSE_PROFILE"] == "full", env
+    student = SimpleNamespace(user=SimpleNamespace(name="alice", admin=False))
+    teacher = SimpleNamespace(user=SimpleNamespace(name="teacher", admin=True))
+    assert env["COURSE_STUDENT_ID"](student) == "alice" and env["COURSE_STUDENT_ID"](teacher) == ""
