@@ -33,7 +33,10 @@ sys.path.insert(0, here)
 try:
     from grading.classroom import LatePenalty
     from grading.sandbox import bwrap_available
-    from grading.steps import SandboxedExecute
+    from grading.steps import SandboxedExecute, SanitizeSubmission
+
+    # What a student wrote or printed is shown as text in every teacher view (Formgrader, feedback).
+    c.HTMLExporter.preprocessors = [SanitizeSubmission]
 except ImportError:   # a copy of this file without grading/ beside it (e.g. a test's scratch course)
     bwrap_available = None
     print("nbgrader_config.py: no grading/ beside this file, so autograde runs student code unsandboxed, "

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import nbformat
+from nbconvert.preprocessors import Preprocessor
 from nbgrader.preprocessors import NbGraderPreprocessor
 from nbgrader.utils import is_grade
 from traitlets import Unicode
@@ -124,3 +125,39 @@ class SandboxedExecute(NbGraderPreprocessor):
         if result["status"] != "ok":
             self.log.warning("%s: %s", name, result["reason"])
         return nb, resources
+
+
+class SanitizeSubmission(Preprocessor):
+    """Every teacher view of a submission (the Formgrader, feedback) shows what a student wrote or printed as
+    text, never as code, before nbconvert's templates turn it into a page:
+
+    * a markdown cell that is not a locked cell of the release (those come back from the source at
+      autograde): ``<`` and ``&`` become entities, so no tag can start, and the markdown itself (emphasis,
+      lists, math) still renders;
+    * an output keeps only what cannot run in a page (plain text, PNG, JPEG, GIF); HTML, markdown, SVG,
+      JavaScript, LaTeX and widget views become plain text when the output has none;
+    * the notebook's widget state, which the page would embed in a script tag, is dropped.
+
+    nbconvert's own ``sanitize_html`` is not used: its allowlist has no paragraphs or headings, so every
+    page would show its markdown as tags, and the Formgrader's template skips it for markdown cells."""
+
+    SAFE = ("text/plain", "image/png", "image/jpeg", "image/gif")
+
+    def preprocess(self, nb, resources):
+        nb.metadata.pop("widgets", None)
+        return super().preprocess(nb, resources)
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type == "markdown" and not _meta(cell).get("locked"):
+            cell.source = cell.source.replace("&", "&amp;").replace("<", "&lt;")
+        for output in cell.get("outputs", []):
+            data = output.get("data")
+            if not data:
+                continue
+            unsafe = [key for key in data if key not in self.SAFE]
+            if unsafe and "text/plain" not in data:
+                text = data[unsafe[0]]
+                data["text/plain"] = text if isinstance(text, str) else json.dumps(text)
+            for key in unsafe:
+                del data[key]
+        return cell, resources

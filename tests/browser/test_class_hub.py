@@ -5,7 +5,8 @@ see the other's home (an error page in the browser, "Permission denied" for thei
 database or cookie secret,
 both fetch 01, one hands in on time (an extension in course.yml) and one a day late; the teacher
 collects, autogrades from the Formgrader (in the sandbox), grades the manual cell, releases feedback;
-each student fetches it, the late one's shows the penalty; the Canvas CSV has both."""
+each student fetches it, the late one's shows the penalty; script in a written answer runs in neither the
+Formgrader's page nor the feedback page; the Canvas CSV has both."""
 from __future__ import annotations
 
 import csv
@@ -98,6 +99,20 @@ def ready(hub, user) -> str:
     raise TimeoutError(f"{user}'s server did not start:\n{hub['log'].read_text()[-3000:]}")
 
 
+SCRIPTED_ANSWER = ('My reflection, with <img src="x" onerror="window.pwned = 1"> and '
+                   '<script>window.pwned = 2</script> in it.')
+
+
+def log_in(browser, hub, user, page=None):
+    page = page or browser.new_page(viewport={"width": 1280, "height": 850})
+    page.goto(f"{hub['url']}/hub/login")
+    page.fill("input[name=username]", user)
+    page.fill("input[name=password]", PASSWORDS[user])
+    page.click("input[type=submit], button[type=submit]")
+    page.wait_for_url(f"**/user/{user}/lab**", timeout=120_000)
+    return page
+
+
 def sign_up_and_log_in(browser, hub, user, shots):
     page = browser.new_page(viewport={"width": 1280, "height": 850})
     page.goto(f"{hub['url']}/hub/signup")
@@ -107,12 +122,7 @@ def sign_up_and_log_in(browser, hub, user, shots):
     page.click("input[type=submit], button[type=submit]")
     page.wait_for_load_state()
     page.screenshot(path=f"{shots}/class_hub_signup_{user}.png")
-    page.goto(f"{hub['url']}/hub/login")
-    page.fill("input[name=username]", user)
-    page.fill("input[name=password]", PASSWORDS[user])
-    page.click("input[type=submit], button[type=submit]")
-    page.wait_for_url(f"**/user/{user}/lab**", timeout=120_000)
-    return page
+    return log_in(browser, hub, user, page)
 
 
 def test_a_class_week(hub, browser, shots):
@@ -170,7 +180,12 @@ def test_a_class_week(hub, browser, shots):
     for s in STUDENTS:
         fetched = api(f"{servers[s]}/assignments/fetch", "POST", {"course_id": COURSE, "assignment_id": ASSIGNMENT})
         assert fetched["success"], fetched
-        _json(f"{servers[s]}/api/contents/{path}", "PUT", {"type": "notebook", "content": solution})
+        handed_in = json.loads(json.dumps(solution))
+        if s == LATE:   # her written answer carries script for the teacher's pages
+            reflection = next(c for c in handed_in["cells"] if c["cell_type"] == "markdown"
+                              and c["metadata"].get("nbgrader", {}).get("solution"))
+            reflection["source"] = [SCRIPTED_ANSWER]
+        _json(f"{servers[s]}/api/contents/{path}", "PUT", {"type": "notebook", "content": handed_in})
         submitted = api(f"{servers[s]}/assignments/submit", "POST", {"course_id": COURSE, "assignment_id": ASSIGNMENT})
         assert submitted["success"], submitted
     for page in pages.values():
@@ -193,9 +208,26 @@ def test_a_class_week(hub, browser, shots):
     for s in STUDENTS:
         got = api(f"{servers[s]}/assignments/fetch_feedback", "POST", {"course_id": COURSE, "assignment_id": ASSIGNMENT})
         assert got["success"], got
-    feedback = {s: next((hub["home"] / s / COURSE / ASSIGNMENT / "feedback").rglob("*.html")).read_text() for s in STUDENTS}
-    assert f"Late submission penalty (Score: -{full / 10:g})" in feedback[LATE]   # 10% of the score, manual grade in
-    assert "Late submission penalty" not in feedback[ON_TIME]
+    feedback = {s: next((hub["home"] / s / COURSE / ASSIGNMENT / "feedback").rglob("*.html")) for s in STUDENTS}
+    assert f"Late submission penalty (Score: -{full / 10:g})" in feedback[LATE].read_text()   # 10%, manual grade in
+    assert "Late submission penalty" not in feedback[ON_TIME].read_text()
+
+    # The script in her answer runs in none of the teacher's pages (Formgrader, feedback): it shows as text.
+    page = log_in(browser, hub, TEACHER)
+    late = next(n for n in api(f"{t}/formgrader/api/submitted_notebooks/{ASSIGNMENT}/{ASSIGNMENT}")
+                if n["student"] == LATE)
+    for url in (f"{t}/formgrader/submissions/{late['id']}/", feedback[LATE].as_uri()):
+        page.goto(url)
+        page.wait_for_load_state("load")
+        # every image loaded or failed (an onerror handler would have been queued), then one more task
+        page.wait_for_function("() => Array.from(document.images).every(image => image.complete)")
+        page.evaluate("() => new Promise(done => setTimeout(done, 0))")
+        assert page.evaluate("() => window.pwned") is None, url
+        answer = page.get_by_text("My reflection, with", exact=False)
+        assert answer.count() >= 1, url
+        answer.first.scroll_into_view_if_needed()
+        page.screenshot(path=f"{shots}/class_hub_scripted_answer_{'feedback' if url.startswith('file') else 'formgrader'}.png")
+    page.close()
 
     # Grades as Canvas imports them, written in the teacher's terminal.
     export = as_user(TEACHER, sys.executable, "-m", "grading", "grades", "--lms", "canvas", cwd=home, env=teacher_env)
