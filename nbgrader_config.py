@@ -33,10 +33,11 @@ sys.path.insert(0, here)
 try:
     from grading.classroom import LatePenalty
     from grading.sandbox import bwrap_available
-    from grading.steps import SandboxedExecute, SanitizeSubmission
+    from grading.steps import SandboxedExecute, SanitizeSubmission, safe_markdown2html
 
     # What a student wrote or printed is shown as text in every teacher view (Formgrader, feedback).
     c.HTMLExporter.preprocessors = [SanitizeSubmission]
+    c.HTMLExporter.filters = {"markdown2html": safe_markdown2html}
 except ImportError:   # a copy of this file without grading/ beside it (e.g. a test's scratch course)
     bwrap_available = None
     print("nbgrader_config.py: no grading/ beside this file, so autograde runs student code unsandboxed, "

@@ -8,6 +8,7 @@ import json
 import os
 from pathlib import Path
 
+import jinja2
 import nbformat
 from nbconvert.preprocessors import Preprocessor
 from nbgrader.preprocessors import NbGraderPreprocessor
@@ -129,13 +130,14 @@ class SandboxedExecute(NbGraderPreprocessor):
 
 class SanitizeSubmission(Preprocessor):
     """Every teacher view of a submission (the Formgrader, feedback) shows what a student wrote or printed as
-    text, never as code, before nbconvert's templates turn it into a page:
+    text, never as code, before nbconvert's templates turn it into a page (with ``safe_markdown2html``):
 
-    * a markdown cell that is not a locked cell of the release (those come back from the source at
-      autograde): ``<`` and ``&`` become entities, so no tag can start, and the markdown itself (emphasis,
-      lists, math) still renders;
-    * an output keeps only what cannot run in a page (plain text, PNG, JPEG, GIF); HTML, markdown, SVG,
-      JavaScript, LaTeX and widget views become plain text when the output has none;
+    * a markdown cell that is not a locked cell of the release, unchanged (nbgrader's own test of "locked",
+      which a solution cell never is, and the checksum the release gave it): ``<`` and ``&`` become
+      entities, so no tag can start, and the markdown itself (emphasis, lists, math) still renders;
+    * an output keeps only what cannot run in a page (plain text, PNG, JPEG, GIF) and, of its metadata, only
+      whole-number widths and heights; HTML, markdown, SVG, JavaScript, LaTeX and widget views become plain
+      text when the output has none;
     * the notebook's widget state, which the page would embed in a script tag, is dropped.
 
     nbconvert's own ``sanitize_html`` is not used: its allowlist has no paragraphs or headings, so every
@@ -148,16 +150,41 @@ class SanitizeSubmission(Preprocessor):
         return super().preprocess(nb, resources)
 
     def preprocess_cell(self, cell, resources, index):
-        if cell.cell_type == "markdown" and not _meta(cell).get("locked"):
+        from nbgrader.utils import compute_checksum, is_locked
+
+        release = is_locked(cell) and _meta(cell).get("checksum") == compute_checksum(cell)
+        if cell.cell_type == "markdown" and not release:
             cell.source = cell.source.replace("&", "&amp;").replace("<", "&lt;")
         for output in cell.get("outputs", []):
             data = output.get("data")
-            if not data:
-                continue
-            unsafe = [key for key in data if key not in self.SAFE]
-            if unsafe and "text/plain" not in data:
-                text = data[unsafe[0]]
-                data["text/plain"] = text if isinstance(text, str) else json.dumps(text)
-            for key in unsafe:
-                del data[key]
+            if data:
+                unsafe = [key for key in data if key not in self.SAFE]
+                if unsafe and "text/plain" not in data:
+                    text = data[unsafe[0]]
+                    data["text/plain"] = text if isinstance(text, str) else json.dumps(text)
+                for key in unsafe:
+                    del data[key]
+            if "metadata" in output:
+                output["metadata"] = _sizes(output["metadata"])
         return cell, resources
+
+
+def _sizes(metadata: dict) -> dict:
+    """Of an output's metadata, the whole-number widths and heights (the page writes them unquoted)."""
+    keep = {k: v for k, v in metadata.items() if k in ("width", "height") and type(v) is int}
+    for mime in SanitizeSubmission.SAFE:
+        if isinstance(metadata.get(mime), dict):
+            keep[mime] = _sizes(metadata[mime])
+    return keep
+
+
+@jinja2.pass_context
+def safe_markdown2html(context, source):
+    """nbconvert's markdown filter with links and images limited to harmless protocols (its own allows
+    ``javascript:`` and ``data:text/html`` links): a teacher who clicks a student's link runs nothing."""
+    from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
+
+    renderer = IPythonRenderer(escape=False, allow_harmful_protocols=False,
+                               attachments=context.get("cell", {}).get("attachments", {}),
+                               path=context.get("resources", {}).get("metadata", {}).get("path", ""))
+    return MarkdownWithMath(renderer=renderer).render(source)

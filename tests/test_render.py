@@ -10,9 +10,10 @@ import nbformat
 import pytest
 from nbconvert.exporters import HTMLExporter
 from nbgrader.server_extensions.formgrader import handlers
+from nbgrader.utils import compute_checksum
 from traitlets.config import Config
 
-from grading.steps import SanitizeSubmission
+from grading.steps import SanitizeSubmission, safe_markdown2html
 
 ATTACK = ('My reflection. <img src="x" onerror="window.pwned = 1"> <script>window.pwned = 2</script> '
           '<a href="javascript:window.pwned = 3">link</a>')
@@ -20,7 +21,8 @@ ATTACK = ('My reflection. <img src="x" onerror="window.pwned = 1"> <script>windo
 
 def course_config(template: str) -> Config:
     c = Config()
-    c.HTMLExporter.preprocessors = [SanitizeSubmission]   # as nbgrader_config.py sets it
+    c.HTMLExporter.preprocessors = [SanitizeSubmission]   # as nbgrader_config.py sets them
+    c.HTMLExporter.filters = {"markdown2html": safe_markdown2html}
     c.HTMLExporter.template_name = template        # as the Formgrader sets it
     c.HTMLExporter.extra_template_basedirs = [handlers.template_path]
     c.HTMLExporter.extra_template_paths = [str(Path(handlers.__file__).parent / "static/node_modules/bootstrap/dist/css")]
@@ -33,11 +35,19 @@ def submission() -> nbformat.NotebookNode:
     teacher = nbformat.v4.new_markdown_cell("<details><summary>Hint</summary>a locked cell of the release</details>",
                                             metadata={"nbgrader": {"locked": True, "solution": False, "grade": False,
                                                                    "grade_id": "intro", "schema_version": 3}})
-    added = nbformat.v4.new_markdown_cell('<iframe src="javascript:window.pwned = 4"></iframe> a cell the student added')
+    teacher.metadata.nbgrader["checksum"] = compute_checksum(teacher)   # as the release and autograde leave it
+    added = nbformat.v4.new_markdown_cell(
+        '<iframe src="javascript:window.pwned = 4"></iframe> a cell the student added\n\n'
+        '[a link](javascript:window.pwned=7) and [another][r]\n\n[r]: javascript:window.pwned=8')
+    # a solution cell claiming to be locked (nbgrader ignores "locked" on solution cells and keeps it)
+    forged = nbformat.v4.new_markdown_cell('<img src="x" onerror="window.pwned = 9"> forged lock', metadata={"nbgrader": {
+        "grade": True, "solution": True, "locked": True, "grade_id": "essay", "points": 1, "schema_version": 3}})
     code = nbformat.v4.new_code_cell("display(HTML(...))", outputs=[nbformat.v4.new_output(
         "display_data", data={"text/html": "<b>bold</b><script>window.pwned = 5</script>",
-                              "application/javascript": "window.pwned = 6"})])
-    return nbformat.v4.new_notebook(cells=[teacher, answer, added, code])
+                              "application/javascript": "window.pwned = 6"}),
+        nbformat.v4.new_output("display_data", data={"image/png": "x"},   # sizes are written unquoted
+                               metadata={"image/png": {"width": "1 onerror=window.pwned=10"}, "height": "1 onload=pwned"})])
+    return nbformat.v4.new_notebook(cells=[teacher, answer, added, forged, code])
 
 
 class Executable(HTMLParser):
@@ -80,7 +90,8 @@ def test_student_text_is_rendered_as_text(template):
 
 
 def test_without_the_course_settings_the_script_would_run():
-    """The attack is real: without the course's preprocessor the handler reaches the page."""
+    """The attacks are real: without the course's settings each reaches the page."""
     parser = Executable()
     parser.feed(HTMLExporter(template_name="classic").from_notebook_node(submission())[0])
-    assert any("onerror" in f for f in parser.found), parser.found
+    for attack in ("pwned = 1", "pwned = 2", "pwned=7", "pwned=8", "pwned = 9", "pwned=10"):
+        assert any(attack in found for found in parser.found), (attack, parser.found)
