@@ -180,3 +180,7 @@ def failure_summary(lines: list[str], code: int) -> str:
         return "website: the build failed: " + "; ".join(f"{nb} did not run ({why})" for nb, why in failed.items())
     last = next((t for t in reversed(lines) if t), "no output")
     return f"website: Sphinx failed (exit {code}): {last[:300]}"
+
+
+if __name__ == "__main__":
+    main()
