@@ -36,18 +36,20 @@ if shutil.which("useradd") is None or os.geteuid() != 0:
 
 
 def blocked(path: str) -> list[str]:
-    """The folders on the way to ``path`` that other users cannot pass through (no o+x)."""
-    real, out = os.path.realpath(path), []
-    for i in range(1, len(real.split(os.sep))):
-        folder = os.sep.join(real.split(os.sep)[:i]) or os.sep
-        if not os.stat(folder).st_mode & 0o001:
-            out.append(folder)
+    """The folders on the way to ``path`` that other users cannot pass through (no o+x): on the way as
+    written (a virtual environment's bin/, where jupyterhub-singleuser is) and to the file it links to."""
+    out = []
+    for way in dict.fromkeys([os.path.abspath(path), os.path.realpath(path)]):
+        for i in range(1, len(way.split(os.sep))):
+            folder = os.sep.join(way.split(os.sep)[:i]) or os.sep
+            if not os.stat(folder).st_mode & 0o001 and folder not in out:
+                out.append(folder)
     return out
 
 
 unreachable = blocked(sys.executable)
 if unreachable:
-    sys.exit(f"hub/class_config.py: every user's server runs {os.path.realpath(sys.executable)}, which other users cannot "
+    sys.exit(f"hub/class_config.py: every user's server runs {sys.executable}, which other users cannot "
              f"reach ({', '.join(unreachable)} has no o+x): install Python where all users can run it "
              "(e.g. /usr/local or /opt), or chmod o+x those folders")
 c = get_config()  # noqa: F821  (provided by JupyterHub)

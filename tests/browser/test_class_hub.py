@@ -37,9 +37,10 @@ pytestmark = pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("useradd")
 
 
 def _blocked(path: str) -> list[str]:
-    """The folders on the way to ``path`` that other users cannot pass through (as hub/class_config.py checks)."""
-    real = os.path.realpath(path).split(os.sep)
-    folders = [os.sep.join(real[:i]) or os.sep for i in range(1, len(real))]
+    """The folders on the way to ``path`` (as written: a virtual environment's bin/, and to the file it links
+    to) that other users cannot pass through, as hub/class_config.py checks."""
+    ways = [way.split(os.sep) for way in dict.fromkeys([os.path.abspath(path), os.path.realpath(path)])]
+    folders = dict.fromkeys(os.sep.join(way[:i]) or os.sep for way in ways for i in range(1, len(way)))
     return [f for f in folders if not os.stat(f).st_mode & 0o001]
 
 
