@@ -80,7 +80,7 @@ site: $(SITE) ## the course website with every output: _build/site-<profile>/htm
 	$(BIN)/python website/build.py
 
 # The tests and the notebooks (quick profile) in one pytest run, a worker per core (--dist loadgroup): each
-# notebook whole on one worker, in order (its cells share a kernel: solutions/conftest.py makes them a group),
+# notebook whole on one worker, in order (its cells share a kernel: the scheduler in solutions/conftest.py),
 # the tests spread over the workers around them, the slow ones first (tests/conftest.py). One torch thread a
 # process: torch processes that each use every core slow each other down many times over (README); the
 # tests that use two threads on purpose wait for a core asleep (OMP_WAIT_POLICY=PASSIVE), not spinning on it
