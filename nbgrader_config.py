@@ -38,6 +38,12 @@ try:
     # What a student wrote or printed is shown as text in every teacher view (Formgrader, feedback).
     c.HTMLExporter.preprocessors = [SanitizeSubmission]
     c.HTMLExporter.filters = {"markdown2html": safe_markdown2html}
+    # Where every student submits as their own system account (one machine, the class hub), collect
+    # takes only what the named student's account wrote, timed by the file system, not by the student.
+    # COURSE_EXCHANGE_ACCOUNTS=shared (the try-out hub, Zero to JupyterHub: one account for all): nbgrader's own.
+    if os.environ.get("COURSE_EXCHANGE_ACCOUNTS", "own") != "shared":
+        from grading.exchange import CheckedCollect
+        c.ExchangeFactory.collect = CheckedCollect
 except ImportError:   # a copy of this file without grading/ beside it (e.g. a test's scratch course)
     bwrap_available = None
     print("nbgrader_config.py: no grading/ beside this file, so autograde runs student code unsandboxed, "

@@ -82,8 +82,12 @@ def _installed_answers(readonly: list[str]) -> list[str]:
     """Where the teacher's ``course_answers`` is installed, if inside a folder the sandbox mounts."""
     import importlib.util
 
+    import course_lib
+
     spec = importlib.util.find_spec("course_answers")
     places = list(spec.submodule_search_locations or []) if spec else []
+    beside = os.path.join(os.path.dirname(os.path.dirname(course_lib.__file__)), "course_answers")
+    places += [beside] if os.path.isdir(beside) and beside not in places else []   # the class hub's environment
     return [p for p in places if any(os.path.realpath(p).startswith(os.path.realpath(r) + os.sep) for r in readonly if r)]
 
 

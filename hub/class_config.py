@@ -19,6 +19,10 @@ with parts 1 and 2 replaced:
    (COURSE_HUB_NPROC, default 1024). A cap on a user's total memory and CPU needs cgroups: SystemdSpawner
    (mem_limit, cpu_limit) on a machine with systemd, or Zero to JupyterHub (hub/z2jh/values.yaml).
    Servers idle for COURSE_HUB_IDLE minutes (default 60) are stopped by jupyterhub-idle-culler.
+   Every server runs the students' environment (COURSE_HUB_STATE/env: the course from the student bundle,
+   released answers only; grading/student_env.py); the course folder itself is closed to other users.
+3. The exchange: collect (grading/exchange.py, set in nbgrader_config.py) takes a submission only from the
+   named student's own account, timed by the file system.
 """
 import os
 import pwd
@@ -26,6 +30,7 @@ import resource
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 from jupyterhub import orm
 from jupyterhub.spawner import LocalProcessSpawner
@@ -47,20 +52,68 @@ def blocked(path: str) -> list[str]:
     return out
 
 
-unreachable = blocked(sys.executable)
-if unreachable:
-    sys.exit(f"hub/class_config.py: every user's server runs {sys.executable}, which other users cannot "
-             f"reach ({', '.join(unreachable)} has no o+x): install Python where all users can run it "
-             "(e.g. /usr/local or /opt), or chmod o+x those folders")
 c = get_config()  # noqa: F821  (provided by JupyterHub)
 here = os.path.dirname(os.path.abspath(__file__))
+course = os.path.dirname(here)
 load_subconfig(os.path.join(here, "jupyterhub_config.py"))  # noqa: F821  (the try-out: state, ports, part 3)
 state = os.path.abspath(os.environ.get("COURSE_HUB_STATE", os.path.join(here, "state")))
 teacher = os.environ.get("COURSE_TEACHER", "teacher")
 homes = os.path.join(state, "home")
 os.makedirs(homes, exist_ok=True)
-os.chmod(state, 0o755)   # every user's server passes through to its home and the exchange
+os.chmod(state, 0o755)   # every user's server passes through to its home, the exchange, the environment
 os.chmod(homes, 0o755)
+sys.path.insert(0, course)
+from grading import student_env  # noqa: E402
+from grading.bundle import released  # noqa: E402
+
+
+def make_private(folder: str, keep: str) -> bool:
+    """Other users lose every right to ``folder`` (the course: solutions, answers, quiz keys, tests,
+    gradebook). When the hub's state (``keep``) lies inside, they may still pass through (o+x, no
+    listing) on the way to it, and lose their rights to everything beside that way. True if anything changed."""
+    way = os.path.relpath(keep, folder).split(os.sep)
+    if way[0].startswith(".."):
+        way = []
+    changed, level = False, folder
+    for step in [*way, None]:
+        if step is None:
+            break
+        for entry in os.scandir(level):
+            if entry.name != step and not entry.is_symlink() and entry.stat().st_mode & 0o007:
+                os.chmod(entry.path, entry.stat().st_mode & ~0o007)
+                changed = True
+        level = os.path.join(level, step)
+    mode = os.stat(folder).st_mode
+    new = (mode & ~0o007) | (0o001 if way else 0)
+    if mode != new:
+        os.chmod(folder, new)
+        changed = True
+    for i in range(1, len(way)):   # the folders on the way to the state: passable, not listable
+        middle = os.path.join(folder, *way[:i])
+        os.chmod(middle, (os.stat(middle).st_mode & ~0o007) | 0o001)
+    return changed
+
+
+# The course folder is the teacher's alone: students' servers run the students' environment (below), the
+# teacher works in their copy of the course (their home). Nothing here needs other users to enter it.
+if make_private(course, state):
+    print(f"class hub: {course} is now closed to other users (the students' servers do not need it)", file=sys.stderr)
+
+# Every server runs the students' environment: the teacher's packages (linked) and the course from the
+# student bundle, with only the released answers (grading/student_env.py); the teacher's server puts their
+# course copy (every answer, grading/) first on its PYTHONPATH.
+env = os.path.join(state, "env")
+python = str(student_env.build(env, course, released(Path(course))))
+shutil.copytree(os.path.join(course, "jupyter"), os.path.join(env, "jupyter"), dirs_exist_ok=True)
+os.chmod(os.path.join(env, "jupyter"), 0o755)
+for folder, dirs, files in os.walk(os.path.join(env, "jupyter")):
+    for name in dirs + files:
+        os.chmod(os.path.join(folder, name), 0o755 if name in dirs else 0o644)
+unreachable = blocked(python)
+if unreachable:
+    sys.exit(f"hub/class_config.py: every user's server runs {python}, which other users cannot "
+             f"reach ({', '.join(unreachable)} has no o+x): install Python where all users can run it "
+             "(e.g. /usr/local or /opt), or chmod o+x those folders")
 
 # ---- 1. Who logs in ----
 class RosterAuthenticator(NativeAuthenticator):
@@ -116,13 +169,18 @@ def system_account(spawner):
             if os.stat(path).st_uid != account.pw_uid:
                 os.chown(path, account.pw_uid, account.pw_gid)
     os.chmod(home, 0o700)
+    # the answers the teacher has released so far (their course.yml: `make release-answers 02` there)
+    mine = os.path.join(homes, teacher)
+    student_env.sync_answers(env, released(Path(mine if os.path.exists(os.path.join(mine, "course.yml")) else course)))
 
 
 copy_course = c.Spawner.pre_spawn_hook   # the try-out's: the teacher's home holds the course
 c.JupyterHub.spawner_class = ClassSpawner
 c.Spawner.pre_spawn_hook = system_account
 c.Spawner.args = []
-c.Spawner.cmd = [os.path.join(os.path.dirname(sys.executable), "jupyterhub-singleuser")]
+c.Spawner.cmd = [python, "-m", "jupyterhub.singleuser"]
+c.Spawner.environment["JUPYTER_CONFIG_PATH"] = os.path.join(env, "jupyter")
+c.Spawner.environment["PYTHONPATH"] = lambda spawner: os.path.join(homes, teacher) if spawner.user.name == teacher else ""
 c.Spawner.mem_limit = f"{os.environ.get('COURSE_HUB_MEM_GIB', '8')}G"   # shown to the user (MEM_LIMIT)
 
 # nbgrader's exchange on a shared folder: everyone may write, only a file's owner may delete it (1777);
@@ -132,6 +190,7 @@ os.makedirs(exchange, exist_ok=True)
 os.chmod(exchange, 0o1777)
 # Every server runs as its own system user, so nbgrader knows who submits: no id from the hub.
 c.Spawner.environment.pop("COURSE_STUDENT_ID", None)
+c.Spawner.environment.pop("COURSE_EXCHANGE_ACCOUNTS", None)   # and collect checks whose a submission is
 
 idle = int(os.environ.get("COURSE_HUB_IDLE", "60")) * 60
 c.JupyterHub.services.append(

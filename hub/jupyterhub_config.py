@@ -80,6 +80,8 @@ c.Spawner.environment = {
     # nbgrader names a submission after the system user, and every server here (every pod on
     # Z2JH, user 'jovyan') runs as the same one: the hub's user name tells students apart.
     "COURSE_STUDENT_ID": lambda spawner: "" if spawner.user.name == teacher else spawner.user.name,
+    # ... so nbgrader's collect cannot check who wrote a submission (the class hub can: class_config.py)
+    "COURSE_EXCHANGE_ACCOUNTS": "shared",
     **{k: os.environ[k] for k in ("COURSE_DATA", "COURSE_PROFILE") if k in os.environ},
 }
 

@@ -64,6 +64,7 @@ def test_z2jh_keeps_every_variable_of_extra_env_and_adds_the_student_id():
         exec(snippet, {"c": c})
     env = c.KubeSpawner.environment
     assert env["COURSE_EXCHANGE"] == "/srv/nbgrader/exchange" and env["COURSE_PROFILE"] == "full", env
+    assert env["COURSE_EXCHANGE_ACCOUNTS"] == "shared", env   # one system user for all: collect cannot check owners
     student = SimpleNamespace(user=SimpleNamespace(name="alice", admin=False))
     teacher = SimpleNamespace(user=SimpleNamespace(name="teacher", admin=True))
     assert env["COURSE_STUDENT_ID"](student) == "alice" and env["COURSE_STUDENT_ID"](teacher) == ""

@@ -67,6 +67,8 @@ def hub():
     # (pyenv in /root, 0700), let them pass (o+x, no listing) for the test's length, as a class machine would.
     blocked = _blocked(sys.executable)
     modes = {folder: os.stat(folder).st_mode for folder in blocked}
+    # the hub makes the course folder private: given back as it was after the test
+    course_modes = {p: os.stat(p).st_mode for p in [ROOT, *ROOT.iterdir()] if not p.is_symlink()}
     for folder in blocked:
         os.chmod(folder, modes[folder] | 0o001)
     state = Path(tempfile.mkdtemp(prefix="class-hub-"))   # not pytest's tmp (0700): users pass through it
@@ -89,6 +91,8 @@ def hub():
         shutil.rmtree(state, ignore_errors=True)
         for folder, mode in modes.items():
             os.chmod(folder, mode)
+        for path, mode in course_modes.items():
+            os.chmod(path, mode)
 
 
 def ready(hub, user) -> str:
@@ -102,6 +106,21 @@ def ready(hub, user) -> str:
 
 SCRIPTED_ANSWER = ('My reflection, with <img src="x" onerror="window.pwned = 1"> and '
                    '<script>window.pwned = 2</script> in it.')
+
+
+# `nbgrader submit` in the student's own Python with its clock two days back
+BACKDATED_SUBMIT = """import datetime, sys
+import nbgrader.exchange.abc.exchange as exchange
+class Past(datetime.datetime):
+    @classmethod
+    def now(cls, tz=None):
+        return datetime.datetime.now(tz) - datetime.timedelta(days=2)
+exchange.datetime = type(sys)("datetime")
+exchange.datetime.datetime = Past
+from nbgrader.apps import NbGraderApp
+sys.argv = ["nbgrader", "submit", sys.argv[1], "--course", sys.argv[2]]
+NbGraderApp.launch_instance()
+"""
 
 
 def log_in(browser, hub, user, page=None):
@@ -141,10 +160,13 @@ def test_a_class_week(hub, browser, shots):
     account = pwd.getpwnam(TEACHER)
     for path in ("course.yml", "students.csv"):
         os.chown(home / path, account.pw_uid, account.pw_gid)
-    teacher_env = kernel_env(JUPYTER_CONFIG_PATH=str(ROOT / "jupyter"), HOME=str(home), USER=TEACHER,
-                             COURSE_EXCHANGE=str(hub["state"] / "exchange"), COURSE_HUB_TOKEN=TOKEN)
-    teacher_env["PATH"] = f"{Path(sys.executable).parent}:{teacher_env['PATH']}"   # nbgrader runs alembic by name
-    roster = as_user(TEACHER, sys.executable, "-m", "grading", "roster", "students.csv", "--hub", hub["api"],
+    # the teacher's terminal: the hub's environment, their course copy first (as their server has it)
+    python = str(hub["state"] / "env" / "bin" / "python")
+    teacher_env = kernel_env(JUPYTER_CONFIG_PATH=str(hub["state"] / "env" / "jupyter"), HOME=str(home), USER=TEACHER,
+                             COURSE_EXCHANGE=str(hub["state"] / "exchange"), COURSE_HUB_TOKEN=TOKEN,
+                             PYTHONPATH=str(home))
+    teacher_env["PATH"] = f"{Path(python).parent}:{teacher_env['PATH']}"   # nbgrader runs alembic by name
+    roster = as_user(TEACHER, python, "-m", "grading", "roster", "students.csv", "--hub", hub["api"],
                      cwd=home, env=teacher_env)
     assert roster.returncode == 0 and "hub accounts: 2 created" in roster.stdout, roster.stdout + roster.stderr
 
@@ -169,7 +191,21 @@ def test_a_class_week(hub, browser, shots):
         peek = as_user(LATE, "cat", str(hub["state"] / secret), cwd="/")
         assert peek.returncode != 0 and "Permission denied" in peek.stderr, peek
     assert not list(hub["state"].glob("jupyterhub*")), list(hub["state"].iterdir())
-    limits = subprocess.run(["bash", "-c", f"cat /proc/$(pgrep -u {LATE} -f jupyterhub-singleuser | head -1)/limits"],
+    # nor any answer: her server runs the students' environment (no answer released yet), and the course
+    # folder and the teacher's copy of it are closed to her
+    server_python = subprocess.run(["bash", "-c", f"tr '\\0' ' ' < /proc/$(pgrep -u {LATE} -f jupyterhub.singleuser "
+                                   "| head -1)/cmdline"], capture_output=True, text=True).stdout.split()[0]
+    assert server_python == str(hub["state"] / "env" / "bin" / "python"), server_python
+    tried = as_user(LATE, server_python, "-c", "import course_answers.a01_autoencoders", cwd=str(hub["home"] / LATE),
+                    env={"HOME": str(hub["home"] / LATE), "PATH": "/usr/sbin:/usr/bin:/sbin:/bin"})
+    assert tried.returncode != 0 and "AnswersNotReleasedError" in tried.stderr and str(ROOT) not in tried.stderr, \
+        tried.stderr
+    for secret in (ROOT / "course_answers" / "a01_autoencoders.py", ROOT / "quiz" / "multiple_choice.yaml",
+                   ROOT / "solutions" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", ROOT / "gradebook.db",
+                   home / "course_answers" / "a01_autoencoders.py", home / "solutions"):
+        peek = as_user(LATE, "cat", str(secret), cwd="/")
+        assert peek.returncode != 0 and "Permission denied" in peek.stderr, (secret, peek)
+    limits = subprocess.run(["bash", "-c", f"cat /proc/$(pgrep -u {LATE} -f jupyterhub.singleuser | head -1)/limits"],
                             capture_output=True, text=True).stdout
     assert "Max processes             1024" in limits and "Max address space         8589934592" in limits, limits
 
@@ -187,13 +223,33 @@ def test_a_class_week(hub, browser, shots):
                               and c["metadata"].get("nbgrader", {}).get("solution"))
             reflection["source"] = [SCRIPTED_ANSWER]
         _json(f"{servers[s]}/api/contents/{path}", "PUT", {"type": "notebook", "content": handed_in})
-        submitted = api(f"{servers[s]}/assignments/submit", "POST", {"course_id": COURSE, "assignment_id": ASSIGNMENT})
-        assert submitted["success"], submitted
+        if s == ON_TIME:
+            submitted = api(f"{servers[s]}/assignments/submit", "POST", {"course_id": COURSE, "assignment_id": ASSIGNMENT})
+            assert submitted["success"], submitted
+    # She is late, and hands in with nbgrader run in her own Python, its clock put back two days (the folder's
+    # name and timestamp.txt say before the due date); then she drops a blank "submission" in bob's name,
+    # named newer than his. nbgrader's own collect would record hers on time and take the blank as his.
+    mine = {"HOME": str(hub["home"] / LATE), "PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "USER": LATE,
+            "JUPYTER_CONFIG_PATH": str(hub["state"] / "env" / "jupyter"), "COURSE_EXCHANGE": str(hub["state"] / "exchange")}
+    backdated = as_user(LATE, server_python, "-c", BACKDATED_SUBMIT, ASSIGNMENT, COURSE, cwd=str(hub["home"] / LATE), env=mine)
+    assert backdated.returncode == 0, backdated.stdout + backdated.stderr
+    inbound = hub["state"] / "exchange" / COURSE / "inbound"
+    stamp = (dt.datetime.now(dt.UTC) + dt.timedelta(days=1)).strftime("%Y-%m-%d %H:%M:%S.%f UTC")
+    folder = inbound / f"{ON_TIME}+{ASSIGNMENT}+{stamp}+forged"
+    script = (f"import os, sys; os.mkdir({str(folder)!r}); open({str(folder / 'timestamp.txt')!r}, 'w').write({stamp!r}); "
+              f"open({str(folder / (ASSIGNMENT + '.ipynb'))!r}, 'w').write(sys.stdin.read())")
+    blank = (ROOT / "notebooks" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_text()
+    made = subprocess.run(["runuser", "-u", LATE, "--", server_python, "-c", script], input=blank,
+                          capture_output=True, text=True, cwd="/")
+    assert made.returncode == 0, made.stderr
     for page in pages.values():
         page.close()
 
     # The teacher collects, autogrades from the Formgrader, grades the manual cell, releases feedback.
     assert api(f"{t}/formgrader/api/assignment/{ASSIGNMENT}/collect", "POST")["success"]
+    report = (home / f"exchange_report_{ASSIGNMENT}.md").read_text()
+    assert f"refused `{ON_TIME}+{ASSIGNMENT}+" in report and f"written by {LATE}" in report, report
+    assert f"re-timed {LATE}'s submission" in report, report
     for s in STUDENTS:
         result = api(f"{t}/formgrader/api/submission/{ASSIGNMENT}/{s}/autograde", "POST", timeout=600)
         assert result["success"], result.get("log", result)[-3000:]
@@ -231,7 +287,7 @@ def test_a_class_week(hub, browser, shots):
     page.close()
 
     # Grades as Canvas imports them, written in the teacher's terminal.
-    export = as_user(TEACHER, sys.executable, "-m", "grading", "grades", "--lms", "canvas", cwd=home, env=teacher_env)
+    export = as_user(TEACHER, python, "-m", "grading", "grades", "--lms", "canvas", cwd=home, env=teacher_env)
     assert export.returncode == 0, export.stderr
     with open(home / "grades_canvas.csv") as f:
         rows = {r["SIS User ID"]: r for r in csv.DictReader(f)}
