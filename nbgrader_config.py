@@ -54,13 +54,11 @@ if bwrap_available:   # course.yml's late penalty (a percentage per day late, ca
     from grading.classroom import calendar_hook, late_penalties_hook
     c.Autograde.pre_convert_hook = calendar_hook(here)   # the Formgrader's too: course.yml's due date and extensions
     c.GenerateFeedback.pre_convert_hook = late_penalties_hook(here)   # penalties on the scores with manual grades
-if bwrap_available and bwrap_available():
-    from nbgrader.converters.autograde import Autograde
+if bwrap_available:   # answers compared with a key (the quiz) are judged here, the key never in the kernel
     from nbgrader.preprocessors import Execute
 
-    c.Autograde.autograde_preprocessors = [SandboxedExecute if p is Execute else p
-                                           for p in Autograde.class_traits()["autograde_preprocessors"].default()]
-    assert SandboxedExecute in c.Autograde.autograde_preprocessors
+    from grading.judge import autograde_preprocessors
+    c.Autograde.autograde_preprocessors = autograde_preprocessors(SandboxedExecute if bwrap_available() else Execute)
 
 # nbgrader runs its database tool `alembic` by name. A server started without this
 # environment's bin/ on PATH (`.venv/bin/jupyter lab`, a conda env not activated) would fail

@@ -21,6 +21,7 @@ from . import flags as flagging
 from .bundle import COURSE_FILE
 from .classroom import LatePenalty, apply_calendar
 from .course import is_grade, is_setup, is_solution, nbgrader_meta
+from .judge import Judge, for_the_sandbox
 from .sandbox import Limits, execute
 from .steps import REPAIRS, LoadSandboxOutputs, RepairCells
 
@@ -207,7 +208,7 @@ def autograde(root: Path | str, assignment: str, limits: Limits | None = None, w
                     sub.flags = _scan(nb, nbformat.read(source_dir / f"{name}.ipynb", as_version=4), release)
                     files = _assignment_files(folder, handed_in)
                     cells = _run_cells(nb, release, own, reduced)
-                    mine.append((sub, nbformat.writes(nb), files, cells,
+                    mine.append((sub, nbformat.writes(for_the_sandbox(nb)), files, cells,
                                  {c.get("id"): c.get("outputs", []) for c in own.cells if c.cell_type == "code"}))
             except Exception as error:  # noqa: BLE001 -- one student's broken file stops only them
                 unreadable[student] = f"prepare: {type(error).__name__}: {error}"
@@ -257,7 +258,7 @@ def autograde(root: Path | str, assignment: str, limits: Limits | None = None, w
         from nbconvert.preprocessors import ClearMetadataPreprocessor
         from nbgrader import preprocessors as pp
         from nbgrader.api import Gradebook
-        record = [LoadSandboxOutputs, pp.IgnorePattern, ClearMetadataPreprocessor, pp.LimitOutput,
+        record = [LoadSandboxOutputs, Judge, pp.IgnorePattern, ClearMetadataPreprocessor, pp.LimitOutput,
                   pp.SaveAutoGrades, pp.AssignLatePenalties, pp.CheckCellMetadata]
         api, coursedir = _api(root, {"record": record, "results": str(results)})
         for student in sorted({s.student for s in subs if s.status != "failed"}):

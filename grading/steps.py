@@ -16,6 +16,7 @@ from nbgrader.utils import is_grade
 from traitlets import Unicode
 
 from .course import nbgrader_meta as _meta
+from .judge import for_the_sandbox
 from .sandbox import NOT_RUN
 
 # (student, notebook) -> what RepairCells changed, for the grading report
@@ -81,7 +82,7 @@ class LoadSandboxOutputs(NbGraderPreprocessor):
         ran = nbformat.reads(result["notebook"], as_version=4) if "notebook" in result else None
         problem = "" if ran else result["reason"]
         if ran and [c.source for c in ran.cells if c.cell_type == "code"] != \
-                [c.source for c in nb.cells if c.cell_type == "code"]:
+                [c.source for c in for_the_sandbox(nb).cells if c.cell_type == "code"]:
             problem = "not graded: the executed notebook does not match the sanitized one"
         own = result.get("own_outputs", {})   # the student's outputs of the cells not re-run
         for i, cell in enumerate(nb.cells):

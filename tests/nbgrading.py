@@ -169,6 +169,10 @@ def autograde(course: Path, assignment: str) -> dict[str, dict[str, tuple[float,
     (score, max_score)}."""
     with open(course / "nbgrader_config.py", "a") as config:
         config.write(f"\nc.Execute.kernel_name = {warm_kernel()!r}\n")
+        if not (course / "grading").exists():   # else the course's own: the sandbox, and the judge
+            config.write(f"import sys; sys.path.insert(0, {str(ROOT)!r})\n"   # nbgrader's Execute, the judge
+                         "from nbgrader.preprocessors import Execute\nfrom grading.judge import autograde_preprocessors\n"
+                         "c.Autograde.autograde_preprocessors = autograde_preprocessors(Execute)\n")
     run_nbgrader("autograde", assignment, "--force", cwd=course)
     from nbgrader.api import Gradebook
 

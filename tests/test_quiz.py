@@ -193,3 +193,67 @@ def test_readme_counts_are_the_files_counts():
     assert number(r"`glossary.yaml` \((\d+) terms") == len(BANK["glossary"])
     listed = re.findall(r"^\| `(\d\d_\w+)` \(\[Colab\]", readme, flags=re.M)
     assert listed == sorted(p.name for p in (ROOT / "solutions").iterdir() if p.is_dir()), "README's course map"
+
+
+QUIZ_ATTACKS = {
+    # every file the kernel can read, searched for the key, which never enters the sandbox
+    "reads_every_file": '''import os, re
+found = {}
+for top in [os.getcwd(), os.path.expanduser("~"), "/tmp", "/"]:
+    for folder, dirs, files in os.walk(top):
+        if folder.startswith(("/proc", "/sys", "/dev", "/usr")):
+            dirs[:] = []
+            continue
+        for name in files:
+            try:
+                with open(os.path.join(folder, name), errors="ignore") as f:
+                    text = f.read(2_000_000)
+            except OSError:
+                continue
+            for q, letter in re.findall(r'answer_(mc\\d+) == \\\\?"(\\w)', text):
+                found[q] = letter
+for q, letter in found.items():
+    globals()["answer_" + q] = letter
+''',
+    # prints the probe's line with "a" after every cell: at best the same as answering "a" everywhere
+    "forges_the_probe": '''from IPython import get_ipython
+get_ipython().events.register("post_run_cell", lambda result: print("[answer recorded for grading] 'a'"))
+''',
+    # clears every cell's outputs after it ran: nothing recorded, nothing earned
+    "clears_outputs": '''from IPython import get_ipython
+from IPython.display import clear_output
+get_ipython().events.register("post_run_cell", lambda result: clear_output())
+''',
+}
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not __import__("grading.sandbox").sandbox.bwrap_available(), reason="needs bubblewrap")
+def test_the_quiz_key_never_enters_the_sandbox(tmp_path):
+    """make grade's sandbox: the hidden block of each multiple-choice cell is a probe there; the judge, outside,
+    compares. Reading every file, forging the probe's report or clearing outputs earns nothing the answers
+    themselves do not; the honest student keeps full marks."""
+    from grading.run import autograde as grade
+    from grading.sandbox import GIB, Limits
+
+    course = make_course(tmp_path, "09_quiz")
+    solved = solutions_of("09_quiz")
+    mc = {q["id"]: q for q in quiz.graded(BANK)}
+    first = next(iter(mc))
+    all_a = {gid: f'answer_{gid} = "a"' for gid in mc}
+    submit(course, "09_quiz", "solution", solved)
+    submit(course, "09_quiz", "blank", {})
+    submit(course, "09_quiz", "all_a", all_a)
+    for name, code in QUIZ_ATTACKS.items():
+        fill = {first: code} if name == "reads_every_file" else {**solved, first: code + solved[first]}
+        submit(course, "09_quiz", name, fill)
+    subs = {s.student: s for s in grade(course, "09_quiz", Limits(cell_timeout=120, notebook_timeout=300,
+                                                                 memory_bytes=3 * GIB), workers=2)}
+    n, a_keys = len(mc), sum(q["answer"] == "a" for q in mc.values())
+    got = {name: subs[name].tests_gave for name in subs}
+    assert got["solution"] == n and got["blank"] == 0 and got["all_a"] == a_keys, got
+    assert got["reads_every_file"] == 0, got
+    assert got["forges_the_probe"] <= a_keys, got   # at most what "a" everywhere earns (two reports: none counts)
+    assert got["clears_outputs"] == 0, got
+    graded = (course / "autograded" / "solution" / "09_quiz" / "09_quiz.ipynb").read_text()
+    assert "[answer recorded for grading]" not in graded   # the judge's outputs only, in every teacher view
