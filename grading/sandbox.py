@@ -215,9 +215,24 @@ def execute(notebook: str, files: dict[str, bytes], name: str, limits: Limits | 
 
 
 class _LimitedClient(NotebookClient):
-    """Keeps at most ``output_limit`` bytes of output per cell (nbgrader's limit counts lines)."""
+    """Keeps at most ``output_limit`` bytes of output per cell (nbgrader's limit counts lines), whichever
+    message brings it: a new output (stream, display_data, execute_result, error) or an update of a
+    displayed one (update_display_data, or display_data with a display id shown before), in any cell."""
 
     output_limit = Integer(1024 ** 2)
+
+    def _update_display_id(self, display_id, msg):
+        data = msg.get("content", {}).get("data", {})
+        if len(json.dumps(data)) + len(json.dumps(msg.get("content", {}).get("metadata", {}))) > self.output_limit:
+            msg["content"]["data"] = {"text/plain": f"[output limit: a display update of more than "
+                                                    f"{self.output_limit} bytes was dropped]"}
+            msg["content"]["metadata"] = {}
+        before = {i: [json.dumps(o) for o in self.nb.cells[i].outputs]
+                  for i in self._display_id_map.get(display_id, {})}
+        super()._update_display_id(display_id, msg)
+        for i, old in before.items():   # an update that takes a cell past its limit is undone
+            if sum(len(json.dumps(o)) for o in self.nb.cells[i].outputs) > self.output_limit:
+                self.nb.cells[i].outputs = [nbformat.from_dict(json.loads(o)) for o in old]
 
     def output(self, outs, msg, display_id, cell_index):
         size = sum(len(json.dumps(o)) for o in outs)

@@ -96,6 +96,11 @@ def attacks(course: Path, port: int) -> dict[str, tuple[dict, float, bool]]:
             f"subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)  # {MARK}'], "
             "start_new_session=True)") + EX2}, 10, True),
         "huge_output": ({"ex1": EX1, "ex2": "print('x' * 50_000_000)\n" + EX2}, 10, False),
+        # one small display, then 100 MB of updates to it (update_display_data): capped like any output
+        "display_flood": ({"ex1": EX1, "ex2": "from IPython.display import display, update_display\n"
+                           "display({'text/plain': 'start'}, raw=True, display_id='flood')\n"
+                           "for _ in range(20):\n    update_display({'text/plain': 'y' * 5_000_000}, raw=True, "
+                           "display_id='flood')\n" + EX2}, 10, False),
         "reads_solutions": ({"ex1": guard(f"exec(open('{c}/solutions/{A}/{A}.ipynb').read())") + guard(
             f"exec(open('../../../solutions/{A}/{A}.ipynb').read())"), "ex2": EX2}, 5, True),
         "deletes_others": ({"ex1": EX1, "ex2": "import shutil\n" + guard(
@@ -226,8 +231,9 @@ def test_hostile_class_graded_in_one_run(tmp_path):
     assert received == [], f"a submission reached 127.0.0.1: {received}"
     ps = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
     assert MARK not in ps, "a background process outlived grading"
-    autograded = course / "autograded" / "huge_output" / A / f"{A}.ipynb"
-    assert autograded.stat().st_size < 500_000
+    for student in ("huge_output", "display_flood"):
+        autograded = course / "autograded" / student / A / f"{A}.ipynb"
+        assert autograded.stat().st_size < 500_000, student
     assert (course / f"grading_report_{A}.md").exists() and list((course / "gradebook_backups").glob("*.db"))
 
 
