@@ -4,7 +4,8 @@ is and when it was handed in (``<student>+<assignment>+<time>+<random>``, chosen
 only warns when the folder's owner is somebody else. This one:
 
 - **refuses** a submission whose folder, or any file in it, is not owned by the system account of the
-  student it names (a submission forged in a classmate's name is never collected as theirs);
+  student it names (a submission forged in a classmate's name is never collected as theirs); on Zero to
+  JupyterHub each user's pod runs as a uid of their own, computed from their name (``uid_from_name``);
 - **times** a submission by the file system: the last change to anything in it (``st_ctime``, which
   the kernel sets and no user can move back), not the name or timestamp.txt the student wrote. A
   backdated submission is recorded at the time it was really made, so it is late if it was.
@@ -14,6 +15,7 @@ Each refused or re-timed submission is a warning in the collect's log and a line
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import pwd
 
@@ -44,10 +46,7 @@ class CheckedCollect(ExchangeCollect):
         full = os.path.join(self.inbound_path, record["filename"])
         record["claimed"] = record["timestamp"]
         record["timestamp"] = observed_time(full)
-        try:
-            uid = pwd.getpwnam(record["username"]).pw_uid
-        except KeyError:
-            uid = None
+        uid = account_uid(record["username"])
         wrong = owners(full) - {uid}
         if uid is None or wrong:
             names = sorted(_name(u) for u in (wrong or owners(full)))
@@ -107,6 +106,23 @@ class CheckedCollect(ExchangeCollect):
         if not hasattr(self, "_notes"):
             self._notes = []
         self._notes.append(text)
+
+
+def uid_from_name(name: str) -> int:
+    """The uid a Zero to JupyterHub pod of user ``name`` runs as (hub/z2jh/values.yaml computes the same):
+    each user their own, so the exchange's files say who wrote them."""
+    return 200_000 + int(hashlib.sha256(name.encode()).hexdigest(), 16) % 2**30
+
+
+def account_uid(name: str) -> int | None:
+    """The uid of the student named ``name``: their system account's (one machine, the class hub), or
+    with COURSE_EXCHANGE_ACCOUNTS=uid-from-name (Zero to JupyterHub) ``uid_from_name``."""
+    if os.environ.get("COURSE_EXCHANGE_ACCOUNTS") == "uid-from-name":
+        return uid_from_name(name)
+    try:
+        return pwd.getpwnam(name).pw_uid
+    except KeyError:
+        return None
 
 
 def _name(uid: int) -> str:

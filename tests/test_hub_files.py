@@ -64,7 +64,18 @@ def test_z2jh_keeps_every_variable_of_extra_env_and_adds_the_student_id():
         exec(snippet, {"c": c})
     env = c.KubeSpawner.environment
     assert env["COURSE_EXCHANGE"] == "/srv/nbgrader/exchange" and env["COURSE_PROFILE"] == "full", env
-    assert env["COURSE_EXCHANGE_ACCOUNTS"] == "shared", env   # one system user for all: collect cannot check owners
+    assert env["COURSE_EXCHANGE_ACCOUNTS"] == "uid-from-name", env   # collect checks who wrote each submission
+    # each pod its user's own uid, the one the teacher's collect expects; no two users share one
+    from grading.exchange import uid_from_name
+
+    class Users:
+        names = ["teacher", "alice", "bob"]
+
+        def query(self, _):
+            return [(n,) for n in self.names]
+    uids = {n: c.KubeSpawner.uid(SimpleNamespace(user=SimpleNamespace(name=n), db=Users())) for n in Users.names}
+    assert uids == {n: uid_from_name(n) for n in Users.names} and len(set(uids.values())) == 3, uids
+    assert min(uids.values()) >= 200_000 and c.KubeSpawner.gid == c.KubeSpawner.fs_gid == 100
     student = SimpleNamespace(user=SimpleNamespace(name="alice", admin=False))
     teacher = SimpleNamespace(user=SimpleNamespace(name="teacher", admin=True))
     assert env["COURSE_STUDENT_ID"](student) == "alice" and env["COURSE_STUDENT_ID"](teacher) == ""
