@@ -57,7 +57,27 @@ def bwrap_available() -> bool:
     return shutil.which("bwrap") is not None and sys.platform.startswith("linux")
 
 
-def _mounts(scratch: Path, readonly: list[str], hidden: list[str] = ()) -> list[str]:
+# Run as root (make grade on a class server), the kernel would be root: the process cap (RLIMIT_NPROC) never
+# binds root. So there bwrap (as root, no user namespace) keeps only the right to change uid, and the limiter
+# becomes a uid of its own, unused by anyone, before it starts the kernel: a plain user, without capabilities,
+# that owns the scratch folder and nothing else.
+SANDBOX_UIDS = (3_000_000, 1_000_000)   # a sandbox's own uid: first, how many
+
+
+def _own_uid() -> int:
+    import secrets
+
+    return SANDBOX_UIDS[0] + secrets.randbelow(SANDBOX_UIDS[1])
+
+
+def _passable(destinations: list[str]) -> list[str]:
+    """bwrap makes the folders above a mount point 0700; a kernel that is not root must pass through them."""
+    above = {str(p) for d in destinations for p in Path(d).parents
+             if str(p) not in ("/", "/tmp", "/usr") and not str(p).startswith(("/usr/", "/tmp/"))}
+    return [arg for folder in sorted(above, key=lambda f: f.count("/")) for arg in ("--perms", "0755", "--dir", folder)]
+
+
+def _mounts(scratch: Path, readonly: list[str], hidden: list[str] = (), plain_user: bool = False) -> list[str]:
     args = ["--ro-bind", "/usr", "/usr"]
     for name in ("bin", "lib", "lib64", "sbin"):
         top = Path("/") / name
@@ -67,11 +87,13 @@ def _mounts(scratch: Path, readonly: list[str], hidden: list[str] = ()) -> list[
             args += ["--ro-bind", str(top), str(top)]
     for name in ETC:
         args += ["--ro-bind-try", f"/etc/{name}", f"/etc/{name}"]
-    args += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]   # before the binds: a course in /tmp
+    args += ["--proc", "/proc", "--dev", "/dev", *(["--perms", "1777"] if plain_user else []),
+             "--tmpfs", "/tmp"]   # before the binds: a course in /tmp
+    if plain_user:
+        args += _passable([os.path.abspath(p) for p in readonly if p and Path(p).exists()] + [str(scratch)])
     for path in readonly:
         if path and Path(path).exists():
-            real = os.path.realpath(path)
-            args += ["--ro-bind", real, os.path.abspath(path)]
+            args += ["--ro-bind", os.path.realpath(path), os.path.abspath(path)]
     for path in hidden:   # an installed copy of the teacher's answers inside a mounted folder: emptied
         args += ["--tmpfs", path]
     lib = scratch / "lib"   # the student's course_answers, first on PYTHONPATH, read-only
@@ -103,6 +125,11 @@ def _readonly_paths() -> list[str]:
 LIMITER = """import json, os, resource, sys
 for name, value in json.loads(sys.argv[1]).items():
     resource.setrlimit(getattr(resource, name), (value, value))
+if len(sys.argv) > 3:   # started as root: become the sandbox's own uid
+    uid = int(sys.argv[3])
+    os.setgroups([])
+    os.setgid(uid)
+    os.setuid(uid)
 os.environ["JPY_PARENT_PID"] = "1"  # the kernel is bwrap's child (pid 1 here): no orphan check
 os.execv(sys.executable, [sys.executable, "-m", "ipykernel_launcher", "-f", sys.argv[2],
                           "--HistoryManager.hist_file=:memory:"])
@@ -112,20 +139,39 @@ os.execv(sys.executable, [sys.executable, "-m", "ipykernel_launcher", "-f", sys.
 def _kernel_manager(scratch: Path, work: Path, limits: Limits):
     from jupyter_client.manager import AsyncKernelManager
 
+    (scratch / "ipc").mkdir()
+    (scratch / "home").mkdir(exist_ok=True)
     rlimits = {"RLIMIT_DATA": limits.memory_bytes, "RLIMIT_FSIZE": limits.file_bytes,
                "RLIMIT_NPROC": limits.processes, "RLIMIT_CORE": 0}
     readonly = _readonly_paths() + [os.environ.get("COURSE_DATA", "")]
-    bwrap = ["bwrap", "--unshare-all", "--unshare-user", "--cap-drop", "ALL", "--die-with-parent",
-             "--new-session", *_mounts(scratch, readonly, _installed_answers(readonly)),
-             "--chdir", str(work), "--"]
+    as_root = os.geteuid() == 0
+    if as_root:
+        namespaces = ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
+                      "--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+    else:
+        namespaces = ["--unshare-all", "--unshare-user", "--cap-drop", "ALL"]
+    bwrap = ["bwrap", *namespaces, "--die-with-parent", "--new-session",
+             *_mounts(scratch, readonly, _installed_answers(readonly), plain_user=as_root), "--chdir", str(work), "--"]
+    uid = _own_uid() if as_root else None
+    if as_root:   # the scratch folder is the sandbox uid's; its answers package stays the grader's, read-only
+        for folder, dirs, files in os.walk(scratch):
+            for name in [".", *dirs, *files]:
+                path = os.path.join(folder, name)
+                if not Path(path).is_relative_to(scratch / "lib"):
+                    os.lchown(path, uid, uid)
+        os.chmod(scratch / "lib", 0o755)
+        os.chown(scratch, uid, 0)   # bwrap, root without capabilities, passes through it as its group
+        os.chmod(scratch, 0o710)
 
     class SandboxedKernel(AsyncKernelManager):
         def format_kernel_cmd(self, extra_arguments=None):
-            return bwrap + [sys.executable, "-c", LIMITER, json.dumps(rlimits), self.connection_file]
+            if as_root and os.path.exists(self.connection_file):   # its key: for the kernel's uid alone
+                os.chown(self.connection_file, uid, uid)
+            return bwrap + [sys.executable, "-c", LIMITER, json.dumps(rlimits), self.connection_file,
+                            *([str(uid)] if as_root else [])]
 
     km = SandboxedKernel(transport="ipc", ip=str(scratch / "ipc" / "k"),
                          connection_file=str(scratch / "ipc" / "kernel.json"))
-    (scratch / "ipc").mkdir()
     km.kernel_spec.interrupt_mode = "message"  # a signal would reach bwrap, not the kernel
     return km
 

@@ -489,3 +489,27 @@ def test_plain_nbgrader_autograde_runs_in_the_sandbox(tmp_path):
     out = nbformat.read(course / "autograded" / "writer" / A / f"{A}.ipynb", as_version=4)
     text = "".join(o.get("text", "") for cell in out.cells for o in cell.get("outputs", []))
     assert text.count("blocked:") == 2, text
+
+
+@needs_bwrap
+def test_a_sandbox_started_by_root_runs_its_kernel_as_a_plain_user_with_a_process_cap():
+    """Run as root (a class server), the kernel is a uid of its own, so RLIMIT_NPROC binds: 600 processes
+    are refused after the cap; the rest of the notebook runs. As another user, bwrap's own user namespace."""
+    from grading.sandbox import execute
+
+    cells = ["import os; print(os.getuid())",
+             "import subprocess\nps = []\ntry:\n    for _ in range(600):\n        ps.append(subprocess.Popen(['sleep', '30']))\n"
+             "except OSError as e:\n    print('refused:', type(e).__name__)\nprint('started', len(ps))\n"
+             "for p in ps:\n    p.kill()\n    p.wait()",
+             "open('mine.txt', 'w').write('ok'); print(open('mine.txt').read())"]
+    nb = new_notebook(cells=[new_code_cell(c) for c in cells])
+    out = execute(nbformat.writes(nb), {}, "procs.ipynb", Limits(cell_timeout=60, notebook_timeout=120, processes=256))
+    ran = nbformat.reads(out["notebook"], as_version=4).cells
+    text = ["".join(o.get("text", "") for o in c.outputs) for c in ran]
+    assert out["status"] == "ok", out["reason"]
+    if os.geteuid() == 0:
+        assert int(text[0]) != 0, text
+    started = int(text[1].split("started")[1])
+    assert "refused: BlockingIOError" in text[1] and started < 256, text[1]
+    assert text[2].strip() == "ok", text
+
