@@ -84,6 +84,56 @@ def verdict(source: str, outputs: list) -> list:
     return kept
 
 
+PROBE = re.compile(r'^from course_lib\.teaching\.probes import report\s*\nreport\("(\w+)", "(\w+)", globals\(\)\)\s*$')
+PROBE_BYTES = 4 * 1024 ** 2   # the most a probe's report may hold
+
+
+def probe_of(source: str) -> tuple[str, str] | None:
+    """(notebook, cell) of a graded cell whose hidden block is a probe's report; None otherwise."""
+    blocks = HIDDEN_RE.findall(source)
+    match = PROBE.match(blocks[0].strip()) if len(blocks) == 1 else None
+    return (match.group(1), match.group(2)) if match else None
+
+
+def probe_verdict(source: str, outputs: list) -> list:
+    """A probe cell's outputs: its own less the data line, plus the judge's first problem as the error."""
+    import base64
+    import io
+
+    import torch
+
+    from course_lib.teaching.probes import MARK as DATA
+
+    from .judges import judge
+
+    notebook, cell = probe_of(source)
+    lines, kept = [], []
+    for out in outputs:
+        if out.get("output_type") == "stream":
+            text = out.get("text", "").splitlines(keepends=True)
+            lines += [line[len(DATA):].strip() for line in text if line.startswith(DATA)]
+            rest = "".join(line for line in text if not line.startswith(DATA))
+            if rest:
+                kept.append(nbformat.from_dict({**out, "text": rest}))
+        else:
+            kept.append(out)
+    if any(out.get("output_type") == "error" for out in kept):
+        return kept
+    problems = ["your answer's outputs were not recorded: run the cell as it was given"] if len(lines) != 1 else []
+    if not problems:
+        try:
+            raw = base64.b64decode(lines[0][:PROBE_BYTES * 2], validate=True)
+            data = torch.load(io.BytesIO(raw), weights_only=True) if len(raw) <= PROBE_BYTES else None
+        except Exception:  # noqa: BLE001 -- anything the student printed
+            data = None
+        problems = judge(notebook, cell, data) if isinstance(data, dict) else \
+            ["your answer's recorded outputs could not be read: run the cell as it was given"]
+    for problem in problems[:1]:
+        kept.append(nbformat.v4.new_output("error", ename="AssertionError", evalue=problem,
+                                           traceback=[f"AssertionError: {problem}"]))
+    return kept
+
+
 class StripSecrets(NbGraderPreprocessor):
     """Before a kernel runs the notebook: each judged cell's hidden block becomes its probe (the full
     source is kept in ``resources``, never in the notebook)."""
@@ -104,9 +154,13 @@ class Judge(NbGraderPreprocessor):
         kept = resources.get("judged_sources", {})
         for i, cell in enumerate(nb.cells):
             source = kept.get(i, cell.source)
-            if cell.cell_type == "code" and is_grade(cell) and checks(source) is not None:
+            if cell.cell_type != "code" or not is_grade(cell):
+                continue
+            if checks(source) is not None:
                 cell.source = source
                 cell.outputs = verdict(source, cell.get("outputs", []))
+            elif probe_of(source):
+                cell.outputs = probe_verdict(source, cell.get("outputs", []))
         return nb, resources
 
 

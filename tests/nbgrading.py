@@ -109,6 +109,8 @@ def _run_cells(assignment: str, fill: dict[str, str], hidden: bool, keep_going: 
 
     import torch
 
+    from grading.judge import probe_of, probe_verdict
+
     before = torch.get_num_threads()
     torch.set_num_threads(threads)  # tiny tensors: one thread is fastest; verdicts must not depend on it
     nb = nbformat.read(source_notebook(assignment), as_version=4)
@@ -128,8 +130,14 @@ def _run_cells(assignment: str, fill: dict[str, str], hidden: bool, keep_going: 
             else:
                 continue
             try:
-                with contextlib.redirect_stdout(io.StringIO()):
+                with contextlib.redirect_stdout(io.StringIO()) as printed:
                     exec(compile(source, f"<{assignment}:{name}>", "exec"), namespace)
+                if probe_of(source):   # a probe cell: the judge's verdict on what it printed, as autograde gives it
+                    verdict = probe_verdict(source, [nbformat.v4.new_output("stream", name="stdout",
+                                                                             text=printed.getvalue())])
+                    errors = [o for o in verdict if o.output_type == "error"]
+                    if errors:
+                        raise AssertionError(errors[0].evalue)
             except Exception as error:  # noqa: BLE001 -- any error is what the learner would see
                 failed[name] = f"{type(error).__name__}: {error}"
                 if not keep_going:
