@@ -1,57 +1,11 @@
-"""Probes: what a graded notebook reports about a learner's functions when it is graded. Each probe calls the
-functions on fixed inputs (fixed seeds, models, batches) and returns only data: tensors, numbers, strings.
-The grader runs the same probe on its reference answers, outside the learner's Python, and compares (the
-comparisons and expected values are the grader's, not here). Nothing in this module is secret: it is the
-list of questions, not the answers.
-
-In a notebook's graded cell: ``report("02_variational_autoencoders", "ex1_hidden", globals())``."""
-from __future__ import annotations
-
-import base64
-import io
+"""Probes of 02 · Variational autoencoders (the grader's comparisons: grading/judges/nb02.py)."""
 import math
 
 import torch
 
-MARK = "[probe data for grading] "
-PROBES: dict[tuple[str, str], callable] = {}
+from . import grad_of, probe, weights
 
-
-def probe(notebook: str, cell: str):
-    def register(function):
-        PROBES[(notebook, cell)] = function
-        return function
-    return register
-
-
-def encode(data: dict) -> str:
-    buffer = io.BytesIO()
-    torch.save(data, buffer)
-    return base64.b64encode(buffer.getvalue()).decode()
-
-
-def report(notebook: str, cell: str, namespace: dict) -> None:
-    """Run the cell's probe on the learner's functions and print its data on one line (an exception, as
-    text, is data too: the grader turns it into the feedback)."""
-    try:
-        data = PROBES[(notebook, cell)](namespace)
-    except Exception as error:  # noqa: BLE001 -- the learner's code may raise anything
-        data = {"error": f"{type(error).__name__}: {error}"[:500]}
-    print(MARK + encode(data))
-    print("Your answer's outputs were recorded: they are checked when your notebook is graded.")
-
-
-def _grad(tensor):
-    return tensor.grad.detach().clone() if tensor.grad is not None else torch.full_like(tensor, math.nan)
-
-
-# ---- 02: the variational autoencoder ----
 NB02 = "02_variational_autoencoders"
-
-
-def weights(shape, seed: int) -> torch.Tensor:
-    """A fixed random weighting of an output: its gradient is non-zero for every correct answer."""
-    return torch.rand(shape, generator=torch.Generator().manual_seed(seed)) + 0.5
 
 
 @probe(NB02, "ex1_hidden")
@@ -65,7 +19,7 @@ def _reparameterize(ns):
         (z * weights(z.shape, 1)).sum().backward()
     zeros = torch.zeros(3, 2)
     return {"z": z.detach().clone(), "mu": mu.detach().clone(), "logvar": logvar.detach().clone(),
-            "grad_mu": _grad(mu), "grad_logvar": _grad(logvar),
+            "grad_mu": grad_of(mu), "grad_logvar": grad_of(logvar),
             "draw_a": ns["reparameterize"](zeros, zeros).detach().clone(),
             "draw_b": ns["reparameterize"](zeros, zeros).detach().clone()}
 
