@@ -148,12 +148,17 @@ class StripSecrets(NbGraderPreprocessor):
 
 
 class Judge(NbGraderPreprocessor):
-    """After the kernel: each judged cell gets its full source back and the judge's outputs."""
+    """After the kernel: each judged cell gets its full source back and the judge's outputs; the other test
+    cells of an exercise whose judged cell failed fail with it."""
 
     def preprocess(self, nb, resources):
         kept = resources.get("judged_sources", {})
+        exercise, judged_here, others = None, {}, {}
         for i, cell in enumerate(nb.cells):
             source = kept.get(i, cell.source)
+            meta = cell.metadata.get("nbgrader", {})
+            if cell.cell_type == "code" and meta.get("solution") and not meta.get("grade"):
+                exercise = meta.get("grade_id")
             if cell.cell_type != "code" or not is_grade(cell):
                 continue
             if checks(source) is not None:
@@ -161,6 +166,18 @@ class Judge(NbGraderPreprocessor):
                 cell.outputs = verdict(source, cell.get("outputs", []))
             elif probe_of(source):
                 cell.outputs = probe_verdict(source, cell.get("outputs", []))
+            else:
+                others.setdefault(exercise, []).append(cell)
+                continue
+            judged_here.setdefault(exercise, []).append(cell)
+        # A visible test's point needs the judge's yes too: outputs the student's code cleared or wrote prove nothing.
+        for name, cells in judged_here.items():
+            failed = [o for c in cells for o in c.outputs if o.get("output_type") == "error"]
+            for cell in others.get(name, []) if failed else []:
+                if not any(o.get("output_type") == "error" for o in cell.outputs):
+                    problem = f"this exercise did not pass its graded checks: {failed[0].get('evalue', '')}"
+                    cell.outputs.append(nbformat.v4.new_output("error", ename="AssertionError", evalue=problem,
+                                                               traceback=[f"AssertionError: {problem}"]))
         return nb, resources
 
 

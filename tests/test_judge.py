@@ -1,0 +1,75 @@
+"""The judge decides, not the student's process: a class of dishonest 02 submissions graded through `make grade`
+and through nbgrader's own autograde (the Formgrader's button), both in the sandbox. Each hands in a wrong
+reparameterization (exercise 1: 3 points) with the rest right (7 points), plus an attack on the grading:
+none gets more than its honest 7; the honest student gets 10, the blank one 0."""
+from __future__ import annotations
+
+import shutil
+
+import nbformat
+import pytest
+from nbgrading import ROOT, make_course, solutions_of, submit
+
+from grading.sandbox import GIB, Limits, bwrap_available
+
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(not bwrap_available(), reason="needs bubblewrap")]
+A = "02_variational_autoencoders"
+WRONG = "def reparameterize(mu, logvar):\n    return mu + torch.exp(logvar) * torch.randn_like(mu)\n"
+ATTACKS = {
+    # clears every cell's outputs after it ran (nbgrader scores a test cell from its outputs)
+    "clears_outputs": "from IPython import get_ipython\nfrom IPython.display import clear_output\n"
+                      "get_ipython().events.register('post_run_cell', lambda result: clear_output())\n",
+    # every check helper made a no-op through an alias
+    "patches_checks": "import course_lib.teaching.checks as C\nfor _n in dir(C):\n    if _n.startswith('check'):\n"
+                      "        setattr(C, _n, lambda *a, **k: None)\ncheck_close = check_shape = check_grad_flow = C.check_close\n",
+    # an input transformer that deletes every line of a test cell that could fail
+    "input_transformer": "from IPython import get_ipython\n"
+                         "get_ipython().input_transformers_post.append(lambda lines: [l for l in lines "
+                         "if not l.lstrip().startswith(('assert', 'check', 'report'))])\n",
+    # the probe replaced: it reports nothing, or the module swapped in sys.modules for one printing made-up data
+    "replaces_the_probe": "import course_lib.teaching.probes as P\nP.PROBES = {k: (lambda ns: {}) for k in P.PROBES}\n",
+    "swaps_the_module": "import sys, types, torch\nfrom course_lib.teaching import probes as real\nfake = types.ModuleType('probes')\n"
+                        "fake.report = lambda nb, cell, ns: print(real.MARK + real.encode({'z': torch.zeros(3)}))\n"
+                        "sys.modules['course_lib.teaching.probes'] = fake\n",
+    # a tracer that turns every exception raised in a test cell into a normal return
+    "settrace": "import sys\ndef _t(frame, event, arg):\n    return _t\nsys.settrace(_t)\n"
+                "from IPython import get_ipython\nget_ipython().set_custom_exc((Exception,), lambda *a, **k: None)\n",
+    # looks for the teacher's answers in every file it can read
+    "reads_files": "import os\nfor _d, _s, _f in os.walk('/'):\n    if _d.startswith(('/proc', '/sys', '/usr', '/dev')):\n"
+                   "        _s[:] = []\n    for _n in _f:\n        if _n.startswith('a02'):\n"
+                   "            exec(open(os.path.join(_d, _n)).read())\n",
+}
+
+
+def hand_in(course, student, fill, above_setup=None):
+    submit(course, A, student, fill)
+    if above_setup:   # a cell of the student's own, before the setup cell
+        path = course / "submitted" / student / A / f"{A}.ipynb"
+        nb = nbformat.read(path, as_version=4)
+        nb.cells.insert(0, nbformat.v4.new_code_cell(above_setup))
+        nbformat.write(nb, path)
+
+
+@pytest.mark.parametrize("engine", ["make grade", "nbgrader autograde"])
+def test_no_attack_earns_more_than_its_honest_part(tmp_path, engine):
+    course = make_course(tmp_path, A)
+    solved = solutions_of(A)
+    hand_in(course, "honest", solved)
+    hand_in(course, "blank", {})
+    for name, attack in ATTACKS.items():
+        hand_in(course, name, {**solved, "ex1_reparameterize": attack + WRONG})
+    hand_in(course, "above_setup", {**solved, "ex1_reparameterize": WRONG},
+            above_setup="import sys, types\nsys.modules['course_lib.teaching.checks'] = types.ModuleType('x')\n"
+                        + ATTACKS["clears_outputs"])
+    if engine == "make grade":
+        from grading.run import autograde
+        subs = autograde(course, A, Limits(cell_timeout=120, notebook_timeout=400, memory_bytes=3 * GIB), workers=2,
+                         log=lambda *a: None)
+        got = {s.student: s.tests_gave for s in subs}
+    else:
+        from nbgrading import autograde
+        shutil.copytree(ROOT / "grading", course / "grading", ignore=shutil.ignore_patterns("__pycache__"))
+        got = {s: sum(score for score, _ in cells.values()) for s, cells in autograde(course, A).items()}
+    assert got["honest"] == 10 and got["blank"] == 0, got
+    cheated = {name: score for name, score in got.items() if name not in ("honest", "blank") and score > 7}
+    assert not cheated, f"{engine}: {got}"
