@@ -138,8 +138,14 @@ def _scan(nb, source_nb, release) -> dict[str, list[str]]:
 
 
 def _flag_in_gradebook(gb, sub: Submission, assignment: str, nb) -> None:
-    """Flagged exercise: its test cells need a manual grade, auto score 0 until the teacher
-    looks; the reason (and the score the tests gave) goes into the solution cell's comment."""
+    """Flagged exercise: its test cells are marked for the teacher's review, the reason (and the score the
+    tests gave) in the solution cell's comment. A cell the judge decided keeps its score (the flag is a
+    warning: no grade rests on the scan); a test cell that ran in the student's kernel (an assignment
+    without probes) scores 0 until the teacher looks, as its outputs may be the student's doing."""
+    from .judge import checks, probe_of
+
+    judged = {c.metadata["nbgrader"]["grade_id"] for c in nb.cells if c.cell_type == "code"
+              and c.metadata.get("nbgrader", {}).get("grade") and (checks(c.source) is not None or probe_of(c.source))}
     order, current, tests = [c.metadata.get("nbgrader", {}) for c in nb.cells], None, {}
     for meta in order:
         if meta.get("solution") and not meta.get("grade"):
@@ -154,7 +160,9 @@ def _flag_in_gradebook(gb, sub: Submission, assignment: str, nb) -> None:
         note = (f"FLAGGED for review ({'; '.join(reasons)}); the tests gave "
                 f"{sum(g.auto_score or 0 for g in grades):g} of {sum(g.max_score for g in grades):g}.")
         for grade in grades:
-            grade.auto_score, grade.needs_manual_grade = 0, True
+            grade.needs_manual_grade = True
+            if grade.name not in judged:
+                grade.auto_score = 0
         for comment in subnb.comments:
             if comment.name in names:
                 comment.auto_comment = note

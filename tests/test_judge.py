@@ -21,14 +21,16 @@ ATTACKS = {
                       "get_ipython().events.register('post_run_cell', lambda result: clear_output())\n",
     # every check helper made a no-op through an alias
     "patches_checks": "import course_lib.teaching.checks as C\nfor _n in dir(C):\n    if _n.startswith('check'):\n"
-                      "        setattr(C, _n, lambda *a, **k: None)\ncheck_close = check_shape = check_grad_flow = C.check_close\n",
+                      "        setattr(C, _n, lambda *a, **k: None)\n"
+                      "check_close = check_shape = check_grad_flow = C.check_close\n",
     # an input transformer that deletes every line of a test cell that could fail
     "input_transformer": "from IPython import get_ipython\n"
                          "get_ipython().input_transformers_post.append(lambda lines: [l for l in lines "
                          "if not l.lstrip().startswith(('assert', 'check', 'report'))])\n",
     # the probe replaced: it reports nothing, or the module swapped in sys.modules for one printing made-up data
     "replaces_the_probe": "import course_lib.teaching.probes as P\nP.PROBES = {k: (lambda ns: {}) for k in P.PROBES}\n",
-    "swaps_the_module": "import sys, types, torch\nfrom course_lib.teaching import probes as real\nfake = types.ModuleType('probes')\n"
+    "swaps_the_module": "import sys, types, torch\nfrom course_lib.teaching import probes as real\n"
+                        "fake = types.ModuleType('probes')\n"
                         "fake.report = lambda nb, cell, ns: print(real.MARK + real.encode({'z': torch.zeros(3)}))\n"
                         "sys.modules['course_lib.teaching.probes'] = fake\n",
     # a tracer that turns every exception raised in a test cell into a normal return
