@@ -381,7 +381,7 @@ REBINDINGS = {
     "walrus in a comprehension": ("[(check_scalar := x) for x in range(3)]", "rebinds check_scalar"),
     "del": ("del nn", "rebinds nn"),
     "unpacking": ("a, (check_close, b) = 1, (print, 3)", "rebinds check_close"),
-    "starred": ("first, *minimize = range(3)", "rebinds minimize"),
+    "starred": ("first, *passed = range(3)", "rebinds passed"),
     "global": ("def cheat():\n    global check_close\n    check_close = print\ncheat()", "rebinds check_close"),
     "except as": ("try:\n    pass\nexcept Exception as passed:\n    pass", "rebinds passed"),
     "match": ("match 1:\n    case check_range:\n        pass", "rebinds check_range"),
