@@ -31,6 +31,20 @@ def observed_time(path: str) -> dt.datetime:
     return dt.datetime.fromtimestamp(latest, dt.UTC).replace(tzinfo=None)
 
 
+def not_plain(path: str) -> list[str]:
+    """What in the submission is neither a folder nor a regular file (a link would be followed by the copy,
+    with the teacher's rights: a file of theirs handed in, or a notebook still being edited after the deadline)."""
+    import stat
+
+    found = []
+    for folder, dirs, files in os.walk(path):
+        for name in dirs + files:
+            mode = os.lstat(os.path.join(folder, name)).st_mode
+            if not (stat.S_ISDIR(mode) or stat.S_ISREG(mode)):
+                found.append(os.path.relpath(os.path.join(folder, name), path))
+    return found
+
+
 def owners(path: str) -> set[int]:
     found = {os.lstat(path).st_uid}
     for folder, dirs, files in os.walk(path):
@@ -48,7 +62,12 @@ class CheckedCollect(ExchangeCollect):
         record["timestamp"] = observed_time(full)
         uid = account_uid(record["username"])
         wrong = owners(full) - {uid}
-        if uid is None or wrong:
+        odd = not_plain(full)
+        if odd:
+            self._note(f"refused `{record['filename']}`: it holds links or special files ({', '.join(odd[:3])}), "
+                       "which collect does not follow")
+            record["refused"] = True
+        elif uid is None or wrong:
             names = sorted(_name(u) for u in (wrong or owners(full)))
             self._note(f"refused `{record['filename']}`: it names {record['username']}, but "
                        f"{'no such account exists' if uid is None else 'it was written by ' + ', '.join(names)}")
@@ -85,7 +104,23 @@ class CheckedCollect(ExchangeCollect):
             self.src_records.append(on_time[0] if self.before_duedate and on_time else mine[0])
 
     def do_copy(self, src, dest):
-        super().do_copy(src, dest)
+        import shutil
+
+        # links copied as links, never followed (one made after the check above stays a link, and grading
+        # never reads through a link); a copy holding one is thrown away
+        from nbgrader.utils import ignore_patterns
+
+        size = self.get_size(src)
+        if size > 1000 * self.coursedir.max_dir_size:
+            raise RuntimeError(f"Directory size is too big. Size is {size}, maximum size is "
+                               f"{1000 * self.coursedir.max_dir_size}")
+        shutil.copytree(src, dest, symlinks=True, ignore=ignore_patterns(
+            exclude=self.coursedir.ignore, include=self.coursedir.include,
+            max_file_size=self.coursedir.max_file_size, log=self.log))
+        if not_plain(dest):
+            shutil.rmtree(dest)
+            self._note(f"refused {src}: a link appeared in it while it was collected")
+            return
         record = next(r for r in self.src_records if os.path.join(self.inbound_path, r["filename"]) == src)
         stamp = record["timestamp"].replace(tzinfo=dt.UTC).strftime(self.timestamp_format)
         with open(os.path.join(dest, "timestamp.txt"), "w") as f:   # what autograde reads for lateness

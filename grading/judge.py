@@ -95,6 +95,23 @@ def probe_of(source: str) -> tuple[str, str] | None:
     return (match.group(1), match.group(2)) if match else None
 
 
+def _plain(value, depth: int = 0) -> bool:
+    """Only what a probe records, and no more of it than the bytes that carried it: dense tensors (a view that
+    repeats one number a billion times would fill the grader's memory), numbers, strings, short containers."""
+    import torch
+
+    if depth > 4:
+        return False
+    if isinstance(value, torch.Tensor):
+        dense = value.untyped_storage().nbytes() >= value.numel() * value.element_size()
+        return dense and value.numel() <= 2_000_000 and not value.is_sparse
+    if isinstance(value, dict):
+        return len(value) <= 1000 and all(isinstance(k, str) and _plain(v, depth + 1) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return len(value) <= 10_000 and all(_plain(v, depth + 1) for v in value)
+    return value is None or isinstance(value, bool | int | float | str) and len(str(value)) <= 10_000
+
+
 def probe_verdict(source: str, outputs: list) -> list:
     """A probe cell's outputs: its own less the data line, plus the judge's first problem as the error."""
     import base64
@@ -126,7 +143,7 @@ def probe_verdict(source: str, outputs: list) -> list:
             data = torch.load(io.BytesIO(raw), weights_only=True) if len(raw) <= PROBE_BYTES else None
         except Exception:  # noqa: BLE001 -- anything the student printed
             data = None
-        problems = judge(notebook, cell, data) if isinstance(data, dict) else \
+        problems = judge(notebook, cell, data) if isinstance(data, dict) and _plain(data) else \
             ["your answer's recorded outputs could not be read: run the cell as it was given"]
     for problem in problems[:1]:
         kept.append(nbformat.v4.new_output("error", ename="AssertionError", evalue=problem,
@@ -147,20 +164,24 @@ class StripSecrets(NbGraderPreprocessor):
         return nb, resources
 
 
+def exercise_of(grade_id: str) -> str:
+    """The exercise a test cell belongs to, from its grade id (``ex1_visible``, ``ex1_hidden`` -> ``ex1``), never
+    from where the student put it."""
+    return grade_id.split("_")[0]
+
+
 class Judge(NbGraderPreprocessor):
     """After the kernel: each judged cell gets its full source back and the judge's outputs; the other test
     cells of an exercise whose judged cell failed fail with it."""
 
     def preprocess(self, nb, resources):
         kept = resources.get("judged_sources", {})
-        exercise, judged_here, others = None, {}, {}
+        judged_here, others = {}, {}
         for i, cell in enumerate(nb.cells):
             source = kept.get(i, cell.source)
-            meta = cell.metadata.get("nbgrader", {})
-            if cell.cell_type == "code" and meta.get("solution") and not meta.get("grade"):
-                exercise = meta.get("grade_id")
             if cell.cell_type != "code" or not is_grade(cell):
                 continue
+            exercise = exercise_of(cell.metadata["nbgrader"]["grade_id"])   # by name: a moved cell stays in it
             if checks(source) is not None:
                 cell.source = source
                 cell.outputs = verdict(source, cell.get("outputs", []))

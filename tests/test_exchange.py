@@ -35,6 +35,13 @@ def test_collect_takes_only_what_the_named_students_uid_wrote_timed_by_the_file_
     hand_in(inbound, "bob", "bob", now - dt.timedelta(hours=1), "bob's work")
     hand_in(inbound, "bob", "alice", now + dt.timedelta(days=1), "blank, in bob's name")   # newer by its name
     hand_in(inbound, "alice", "alice", now - dt.timedelta(days=3), "alice's late work")     # backdated
+    # carol's own, with a link to a file of the teacher's: collect would copy what it points to, with the teacher's rights
+    secret = course / "secret.txt"
+    secret.write_text("the quiz key")
+    hand_in(inbound, "carol", "carol", now - dt.timedelta(hours=2), "carol's work")
+    folder = next(inbound.glob("carol+*"))
+    (folder / "loot").symlink_to(secret)
+    os.lchown(folder / "loot", uid_from_name("carol"), 100)
     monkeypatch.setenv("COURSE_EXCHANGE", str(exchange))
     monkeypatch.setenv("COURSE_EXCHANGE_ACCOUNTS", "uid-from-name")
     monkeypatch.setenv("JUPYTER_CONFIG_PATH", str(ROOT / "jupyter"))
@@ -46,3 +53,4 @@ def test_collect_takes_only_what_the_named_students_uid_wrote_timed_by_the_file_
     report = (course / f"exchange_report_{A}.md").read_text()
     assert "refused `bob+" in report and f"uid {uid_from_name('alice')}" in report, report
     assert "re-timed alice's submission" in report and "refused" in out.stdout + out.stderr
+    assert not (course / "submitted" / "carol").exists() and "refused `carol+" in report and "links" in report, report

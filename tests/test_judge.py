@@ -33,6 +33,11 @@ ATTACKS = {
                         "fake = types.ModuleType('probes')\n"
                         "fake.report = lambda nb, cell, ns: print(real.MARK + real.encode({'z': torch.zeros(3)}))\n"
                         "sys.modules['course_lib.teaching.probes'] = fake\n",
+    # made-up data for every probe: one number seen three billion times (a view), to fill the grader's memory
+    "huge_view": "import sys, types, torch\nfrom course_lib.teaching import probes as real\n"
+                 "fake = types.ModuleType('probes')\nfake.report = lambda nb, cell, ns: print(real.MARK + "
+                 "real.encode({k: torch.zeros(1).expand(3 * 10**9) for k in ('z', 'wide', 'batch', 'rec@0.0')}))\n"
+                 "sys.modules['course_lib.teaching.probes'] = fake\n",
     # a tracer that turns every exception raised in a test cell into a normal return
     "settrace": "import sys\ndef _t(frame, event, arg):\n    return _t\nsys.settrace(_t)\n"
                 "from IPython import get_ipython\nget_ipython().set_custom_exc((Exception,), lambda *a, **k: None)\n",
@@ -43,13 +48,17 @@ ATTACKS = {
 }
 
 
-def hand_in(course, student, fill, above_setup=None):
+def hand_in(course, student, fill, above_setup=None, first_cells=()):
     submit(course, A, student, fill)
+    path = course / "submitted" / student / A / f"{A}.ipynb"
+    nb = nbformat.read(path, as_version=4)
     if above_setup:   # a cell of the student's own, before the setup cell
-        path = course / "submitted" / student / A / f"{A}.ipynb"
-        nb = nbformat.read(path, as_version=4)
         nb.cells.insert(0, nbformat.v4.new_code_cell(above_setup))
-        nbformat.write(nb, path)
+    for grade_id in first_cells:   # test cells moved to the top, away from their exercise
+        cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+        nb.cells.remove(cell)
+        nb.cells.insert(1, cell)
+    nbformat.write(nb, path)
 
 
 @pytest.mark.parametrize("engine", ["make grade", "nbgrader autograde"])
@@ -63,6 +72,11 @@ def test_no_attack_earns_more_than_its_honest_part(tmp_path, engine):
     hand_in(course, "above_setup", {**solved, "ex1_reparameterize": WRONG},
             above_setup="import sys, types\nsys.modules['course_lib.teaching.checks'] = types.ModuleType('x')\n"
                         + ATTACKS["clears_outputs"])
+    # the visible test moved above every exercise, after a cell with a right answer made for it alone
+    right = solved["ex1_reparameterize"]
+    hand_in(course, "moves_the_visible_test", {**solved, "ex1_reparameterize": WRONG},
+            above_setup="import math, torch\nfrom course_lib.teaching.checks import *\n" + right,
+            first_cells=["ex1_visible"])
     if engine == "make grade":
         from grading.run import autograde
         subs = autograde(course, A, Limits(cell_timeout=120, notebook_timeout=400, memory_bytes=3 * GIB), workers=2,

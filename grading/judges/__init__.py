@@ -48,7 +48,7 @@ def judge(notebook: str, cell: str, got: dict) -> list[str]:
     _, compare, _ = JUDGES[(notebook, cell)]
     try:
         return compare(got, ref)
-    except (KeyError, TypeError, ValueError, RuntimeError) as error:
+    except Exception as error:  # noqa: BLE001 -- whatever the recorded data does to a comparison
         return [f"the recorded answer could not be checked ({type(error).__name__}: {error})"]
 
 

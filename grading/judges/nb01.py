@@ -127,6 +127,9 @@ def _judge01_ex3(got: dict, ref: dict) -> list[str]:
         problems.append(close(got["returned"][i:i + 1], got["before"][i:i + 1].double(),
                               f"the loss returned at step {i + 1}", atol=1e-6,
                               hint="return the batch's loss computed before the update."))
+    for i in range(3):   # a loss with no gradient (rebound after exercise 2 was judged) moves nothing: not a step
+        if max(float(g.abs().max()) for g in got["grads"][i]) < 1e-6:
+            problems.append("the loss train_step follows has no gradient: minimise reconstruction_loss(model(x), x)")
     for i in range(3):
         start = got["params0"] if i == 0 else got["params"][i - 1]
         for name, p, b, g in zip(names, got["params"][i], start, got["grads"][i]):

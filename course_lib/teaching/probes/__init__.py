@@ -38,7 +38,7 @@ def report(notebook: str, cell: str, namespace: dict) -> None:
         data = PROBES[(notebook, cell)](namespace)
     except Exception as error:  # noqa: BLE001 -- the learner's code may raise anything
         data = {"error": f"{type(error).__name__}: {error}"[:500]}
-    print(MARK + encode(data))
+    print("\n" + MARK + encode(data))   # on a line of its own, whatever the learner printed before
     print("Your answer's outputs were recorded: they are checked when your notebook is graded.")
 
 
