@@ -73,7 +73,7 @@ def _own_uid() -> int:
 def _passable(destinations: list[str]) -> list[str]:
     """bwrap makes the folders above a mount point 0700; a kernel that is not root must pass through them."""
     above = {str(p) for d in destinations for p in Path(d).parents
-             if str(p) not in ("/", "/tmp", "/usr") and not str(p).startswith(("/usr/", "/tmp/"))}
+             if str(p) not in ("/", "/tmp", "/usr") and not str(p).startswith("/usr/")}
     return [arg for folder in sorted(above, key=lambda f: f.count("/")) for arg in ("--perms", "0755", "--dir", folder)]
 
 

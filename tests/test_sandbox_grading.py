@@ -492,16 +492,34 @@ def test_plain_nbgrader_autograde_runs_in_the_sandbox(tmp_path):
 
 
 @needs_bwrap
-def test_a_sandbox_started_by_root_runs_its_kernel_as_a_plain_user_with_a_process_cap():
+def test_a_sandbox_started_by_root_runs_its_kernel_as_a_plain_user_with_a_process_cap(monkeypatch):
     """Run as root (a class server), the kernel is a uid of its own, so RLIMIT_NPROC binds: 600 processes
-    are refused after the cap; the rest of the notebook runs. As another user, bwrap's own user namespace."""
+    are refused after the cap; the rest of the notebook runs. As another user, bwrap's own user namespace.
+    What the kernel reads may lie under folders only root may enter (a clone in a 0700 folder of /tmp, as
+    CI's): the sandbox's own copies of those folders let the kernel's uid through."""
+    import tempfile
+
     from grading.sandbox import execute
 
+    private = Path(tempfile.mkdtemp(prefix="private-"))   # 0700, in /tmp
+    try:
+        (private / "data").mkdir()
+        (private / "data" / "note.txt").write_text("readable")
+        monkeypatch.setenv("COURSE_DATA", str(private / "data"))
+        _process_cap_in_the_sandbox(execute)
+    finally:
+        import shutil
+
+        shutil.rmtree(private)
+
+
+def _process_cap_in_the_sandbox(execute):
     cells = ["import os; print(os.getuid())",
              "import subprocess\nps = []\ntry:\n    for _ in range(600):\n        ps.append(subprocess.Popen(['sleep', '30']))\n"
              "except OSError as e:\n    print('refused:', type(e).__name__)\nprint('started', len(ps))\n"
              "for p in ps:\n    p.kill()\n    p.wait()",
-             "open('mine.txt', 'w').write('ok'); print(open('mine.txt').read())"]
+             "open('mine.txt', 'w').write('ok'); print(open('mine.txt').read())",
+             "import os; print(open(os.path.join(os.environ['COURSE_DATA'], 'note.txt')).read())"]
     nb = new_notebook(cells=[new_code_cell(c) for c in cells])
     out = execute(nbformat.writes(nb), {}, "procs.ipynb", Limits(cell_timeout=60, notebook_timeout=120, processes=256))
     ran = nbformat.reads(out["notebook"], as_version=4).cells
@@ -512,4 +530,5 @@ def test_a_sandbox_started_by_root_runs_its_kernel_as_a_plain_user_with_a_proces
     started = int(text[1].split("started")[1])
     assert "refused: BlockingIOError" in text[1] and started < 256, text[1]
     assert text[2].strip() == "ok", text
+    assert text[3].strip() == "readable", ran[3].outputs
 
