@@ -15,6 +15,10 @@ from grading.sandbox import GIB, Limits, bwrap_available
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not bwrap_available(), reason="needs bubblewrap")]
 A = "02_variational_autoencoders"
 WRONG = "def reparameterize(mu, logvar):\n    return mu + torch.exp(logvar) * torch.randn_like(mu)\n"
+# Attacks that leave the rest of the notebook alone: the honest part (exercises 2 and 3) keeps its 7 points.
+# The others cost more: 400 processes leave the kernel no thread to send its results with (recorded as a
+# failed sandbox: 0, flagged, the class goes on); a probe that reports nothing costs every judged point.
+HARMLESS_TO_THE_REST = ("walks_frames", "display_flood", "reads_files")
 ATTACKS = {
     # clears every cell's outputs after it ran (nbgrader scores a test cell from its outputs)
     "clears_outputs": "from IPython import get_ipython\nfrom IPython.display import clear_output\n"
@@ -41,11 +45,28 @@ ATTACKS = {
     # a tracer that turns every exception raised in a test cell into a normal return
     "settrace": "import sys\ndef _t(frame, event, arg):\n    return _t\nsys.settrace(_t)\n"
                 "from IPython import get_ipython\nget_ipython().set_custom_exc((Exception,), lambda *a, **k: None)\n",
+    # torch's own comparisons patched through an alias, so any check that compares says "equal"
+    "patches_torch": "import torch as _t\n_t.allclose = lambda *a, **k: True\n_t.equal = lambda *a, **k: True\n"
+                     "_t.Tensor.__eq__ = lambda self, other: _t.ones_like(self, dtype=_t.bool)\n",
+    # walks up the call stack from inside the answer, looking for what it is compared with
+    "walks_frames": "import sys\n_seen = []\ndef _look():\n    f = sys._getframe(2)\n    while f is not None:\n"
+                    "        _seen.extend(k for k in f.f_locals if 'ref' in k or 'expect' in k or 'want' in k)\n"
+                    "        f = f.f_back\n",
+    # hundreds of processes, then 100 MB of updates to one display
+    "forks": "import subprocess\n_kids = []\ntry:\n    for _ in range(400):\n"
+             "        _kids.append(subprocess.Popen(['sleep', '20']))\nexcept OSError as e:\n    print('refused:', e)\n",
+    "display_flood": "from IPython.display import display, update_display\n"
+                     "display({'text/plain': 'start'}, raw=True, display_id='flood')\n"
+                     "for _ in range(20):\n    update_display({'text/plain': 'y' * 5_000_000}, raw=True, display_id='flood')\n",
     # looks for the teacher's answers in every file it can read
     "reads_files": "import os\nfor _d, _s, _f in os.walk('/'):\n    if _d.startswith(('/proc', '/sys', '/usr', '/dev')):\n"
                    "        _s[:] = []\n    for _n in _f:\n        if _n.startswith('a02'):\n"
                    "            exec(open(os.path.join(_d, _n)).read())\n",
 }
+
+# code after the wrong answer: it wraps the answer, so the frame walk runs each time the answer is called
+AFTER = {"walks_frames": "_wrong = reparameterize\n\ndef reparameterize(mu, logvar):\n    _look()\n"
+                         "    return _wrong(mu, logvar)\n"}
 
 
 def hand_in(course, student, fill, above_setup=None, first_cells=()):
@@ -68,7 +89,7 @@ def test_no_attack_earns_more_than_its_honest_part(tmp_path, engine):
     hand_in(course, "honest", solved)
     hand_in(course, "blank", {})
     for name, attack in ATTACKS.items():
-        hand_in(course, name, {**solved, "ex1_reparameterize": attack + WRONG})
+        hand_in(course, name, {**solved, "ex1_reparameterize": attack + WRONG + AFTER.get(name, "")})
     hand_in(course, "above_setup", {**solved, "ex1_reparameterize": WRONG},
             above_setup="import sys, types\nsys.modules['course_lib.teaching.checks'] = types.ModuleType('x')\n"
                         + ATTACKS["clears_outputs"])
@@ -89,3 +110,4 @@ def test_no_attack_earns_more_than_its_honest_part(tmp_path, engine):
     assert got["honest"] == 10 and got["blank"] == 0, got
     cheated = {name: score for name, score in got.items() if name not in ("honest", "blank") and score > 7}
     assert not cheated, f"{engine}: {got}"
+    assert {name: got[name] for name in HARMLESS_TO_THE_REST} == dict.fromkeys(HARMLESS_TO_THE_REST, 7), sorted(got.items())
