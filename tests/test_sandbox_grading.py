@@ -116,7 +116,8 @@ def attacks(course: Path, port: int) -> dict[str, tuple[dict, float, bool]]:
                                     "        if func is torch.allclose:\n            return True\n"
                                     "        return super().__torch_function__(func, types, args, kwargs or {})\n"
                                     "def double(x):\n    return x.as_subclass(Liar)\n", "ex2": EX2}, 5, True),
-        "reference_call": ({"ex1": EX1, "ex2": "from course_lib.models.vae import kl_divergence\n"}, 5, True),
+        "reference_call": ({"ex1": EX1,
+                            "ex2": "from course_answers.a02_variational_autoencoders import kl_divergence\n"}, 5, True),
         "rebinds_torch": ({"ex1": "real = torch\nclass torch:\n    allclose = staticmethod(lambda *a, **k: True)\n"
                                   "    ones, arange, zeros, tensor = real.ones, real.arange, real.zeros, real.tensor\n"
                                   "def double(x):\n    return x\n", "ex2": EX2}, 5, True),

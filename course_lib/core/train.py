@@ -183,7 +183,7 @@ def linear_decay(optimizer, steps: int):
     """A scheduler for ``fit(..., schedule=)``: the learning rate falls in a straight line from its
     starting value to 0 over ``steps`` steps (for E epochs: ``steps = E * len(loader)``). Ending at
     0 takes the last steps' noise out of the weights; for the course's VAE it was worth 0.8 nats of
-    test -ELBO in the same training time (README "Equal compute")."""
+    test -ELBO in the same training time (docs/benchmarks.md, "Equal compute")."""
     steps = max(1, steps)
     return torch.optim.lr_scheduler.LambdaLR(optimizer, lambda i: max(0.0, 1 - i / steps))
 

@@ -90,13 +90,10 @@ class VAE(nn.Module):
 
     encode(x) -> (mu, logvar); decode_logits(z) -> raw outputs; decode(z) -> pixels in (0, 1).
 
-    The conv sizes are the ones that trained best per CPU-second (scripts/benchmark_equal_compute.py,
-    README "Equal compute"): 16 and 32 channels of 4x4 convolutions with stride 2 (DCGAN's, notebook
-    05), then a 256-unit dense layer on each side, where the model gets a global view of the garment
-    cheaply. With notebook 02's recipe (batches of 64, Adam 2e-3 decaying to 0) it reached 240.6
-    nats of test -ELBO after 150 CPU-seconds, where the course's earlier 32/64 channels without the
-    dense layer and its earlier recipe reached 244.1; of the 3.5 nats, the README's ablation puts
-    about 1.5 on the batch size and learning rate, 0.7 on the dense layer, 0.8 on the decay.
+    The conv sizes are the ones that trained best per CPU-second (scripts/benchmark_equal_compute.py;
+    the numbers are in docs/benchmarks.md, "Equal compute"): 16 and 32 channels of 4x4 convolutions with
+    stride 2 (DCGAN's, notebook 05), then a 256-unit dense layer on each side, where the model gets a
+    global view of the garment cheaply.
     """
 
     def __init__(self, latent_dim: int = 16, channels: int = 16, arch: str = "conv",
