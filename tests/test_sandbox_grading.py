@@ -493,28 +493,16 @@ def test_plain_nbgrader_autograde_runs_in_the_sandbox(tmp_path):
 
 
 @needs_bwrap
-def test_a_sandbox_started_by_root_runs_its_kernel_as_a_plain_user_with_a_process_cap(monkeypatch):
+def test_a_sandbox_started_by_root_runs_its_kernel_as_a_plain_user_with_a_process_cap(tmp_path, monkeypatch):
     """Run as root (a class server), the kernel is a uid of its own, so RLIMIT_NPROC binds: 600 processes
     are refused after the cap; the rest of the notebook runs. As another user, bwrap's own user namespace.
-    What the kernel reads may lie under folders only root may enter (a clone in a 0700 folder of /tmp, as
-    CI's): the sandbox's own copies of those folders let the kernel's uid through."""
-    import tempfile
-
+    What the kernel reads may lie under folders only root may enter (pytest's 0700 folder in /tmp, as a
+    clone in CI's): the sandbox's own copies of those folders let the kernel's uid through."""
     from grading.sandbox import execute
 
-    private = Path(tempfile.mkdtemp(prefix="private-"))   # 0700, in /tmp
-    try:
-        (private / "data").mkdir()
-        (private / "data" / "note.txt").write_text("readable")
-        monkeypatch.setenv("COURSE_DATA", str(private / "data"))
-        _process_cap_in_the_sandbox(execute)
-    finally:
-        import shutil
-
-        shutil.rmtree(private)
-
-
-def _process_cap_in_the_sandbox(execute):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "note.txt").write_text("readable")
+    monkeypatch.setenv("COURSE_DATA", str(tmp_path / "data"))
     cells = ["import os; print(os.getuid())",
              "import subprocess\nps = []\ntry:\n    for _ in range(600):\n        ps.append(subprocess.Popen(['sleep', '30']))\n"
              "except OSError as e:\n    print('refused:', type(e).__name__)\nprint('started', len(ps))\n"
