@@ -13,7 +13,7 @@ GRADE_PROFILE ?= quick
 
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: help install lab teach hub test test-fast test-browser site release grade feedback grades student-bundle release-answers quiz roster
+.PHONY: help install lab teach hub test test-fast test-browser site release grade feedback grades student-bundle release-answers quiz roster answers
 
 help: ## this list
 	@echo "Generative models: from autoencoders to StyleGAN (instructors: see README)"
@@ -108,8 +108,12 @@ test-fast: $(DEV) ## the quick checks only (under a minute): no kernels, grading
 quiz: $(STAMP) ## rebuild the classroom quiz from quiz/*.yaml, then make release
 	$(BIN)/python -m grading quiz
 
+# course_answers/ is generated from the solution cells: edit an answer in its notebook, then make answers.
+answers: $(STAMP) ## write the teacher's course_answers/ from the solution cells of solutions/
+	$(BIN)/python -m grading answers
+
 # notebooks/ is generated from solutions/: never edit it by hand.
-release: $(STAMP) ## generate notebooks/ (the student release) from solutions/
+release: $(STAMP) answers ## generate notebooks/ (the student release) and course_answers/ from solutions/
 	@for a in $(ASSIGNMENTS); do $(BIN)/nbgrader generate_assignment $$a --force || exit 1; done
 
 # Collected work goes to submitted/<student>/<assignment>/<notebook>.ipynb (nbgrader collect, or by

@@ -2,9 +2,10 @@
 a student receives a module only once its assignment is released (``make release-answers``).
 
 ``a02_variational_autoencoders`` holds the answers of ``solutions/02_variational_autoencoders``, and so
-on. Later notebooks import an earlier notebook's answers from here (03 uses 02's ELBO), the course's
-tests hold each answer equal to its solution cell (``tests/test_twins.py``), and ``course_lib``, what
-students import, never imports this package.
+on: each module is generated from its notebook's solution cells (``python -m grading answers``), which are
+the one source of every answer; ``tests/test_answers.py`` fails while a module is stale. Later notebooks
+import an earlier notebook's answers from here (03 uses 02's ELBO), and ``course_lib``, what students
+import, never imports this package.
 
 A student's copy holds only the released modules. Importing one that is not there yet (a notebook's setup
 cell at the start of term) raises ``AnswersNotReleasedError``: one sentence that says which assignment's answers

@@ -2,6 +2,7 @@
    python -m grading bundle <folder> [--self-study]   (what students get)
    python -m grading release-answers [NN ...]   (students now get these assignments' answers)
    python -m grading quiz [--output PATH]   (rebuild solutions/09_quiz from quiz/*.yaml)
+   python -m grading answers [--check]   (course_answers/ from the solution cells; --check: only say what is stale)
    python -m grading roster FILE.csv [--hub API]   (students into the gradebook: id, first, last, email, lms_id;
                                                     and hub accounts, given COURSE_HUB_TOKEN)
    python -m grading calendar   (course.yml's due dates and extensions into the gradebook)
@@ -15,6 +16,8 @@ import argparse
 import os
 import sys
 from pathlib import Path
+
+from course_lib.core import settings
 
 from .sandbox import GIB, Limits, bwrap_available
 
@@ -38,6 +41,8 @@ def main(argv=None) -> int:
     release = sub.add_parser("release-answers", help="students get these assignments' answers from now on "
                                                      "(course.yml); without one, list what is released")
     release.add_argument("assignments", nargs="*", help="e.g. 02 or 02_variational_autoencoders")
+    answers = sub.add_parser("answers", help="write course_answers/ from the solution cells (the one source)")
+    answers.add_argument("--check", action="store_true", help="write nothing; exit 1 if a module is stale")
     quiz = sub.add_parser("quiz", help="rebuild the classroom quiz's source notebook from quiz/*.yaml")
     quiz.add_argument("--output", help="where to write it (default: solutions/09_quiz/09_quiz.ipynb)")
     roster = sub.add_parser("roster", help="import students from a roster CSV (id, first, last, email, lms_id)")
@@ -57,8 +62,9 @@ def main(argv=None) -> int:
             if args.command == "roster":
                 ids = classroom.import_roster(args.file, db_url, course_id)
                 print(f"{len(ids)} students in the gradebook")
-                if args.hub and os.environ.get("COURSE_HUB_TOKEN"):
-                    new = classroom.hub_accounts(ids, args.hub, os.environ["COURSE_HUB_TOKEN"])
+                token = settings.get("COURSE_HUB_TOKEN")
+                if args.hub and token:
+                    new = classroom.hub_accounts(ids, args.hub, token)
                     print(f"hub accounts: {len(new)} created, {len(ids) - len(new)} there already")
             elif args.command == "calendar":
                 print("\n".join(classroom.apply_calendar(Path.cwd(), db_url, course_id)) or "course.yml sets no due date")
@@ -68,6 +74,19 @@ def main(argv=None) -> int:
         except (OSError, ValueError) as error:
             print(f"{args.command}: {error}", file=sys.stderr)
             return 2
+        return 0
+    if args.command == "answers":
+        from .answers import write_all
+        try:
+            stale = write_all(check=args.check)
+        except ValueError as error:
+            print(f"answers: {error}", file=sys.stderr)
+            return 2
+        if args.check:
+            print("course_answers/ is current" if not stale else
+                  f"stale (run `python -m grading answers`): {', '.join(stale)}", file=sys.stderr if stale else sys.stdout)
+            return 1 if stale else 0
+        print(f"wrote {', '.join(stale)}" if stale else "course_answers/ was already current")
         return 0
     if args.command == "quiz":
         from .quiz import build_assignment

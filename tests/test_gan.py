@@ -92,7 +92,7 @@ def test_r1_penalty_of_a_linear_discriminator_is_its_squared_weight():
     assert gan.r1_penalty(real @ w.T, real).item() == pytest.approx(25.0)
 
 
-def test_gan_step_with_r1_adds_gamma_half_r1_to_d_loss_only():
+def test_with_r1_adds_gamma_half_r1_to_d_loss_only():
     torch.manual_seed(0)
     D = nn.Linear(2, 1)
     G = gan.mlp(2, 2, 8)
@@ -102,18 +102,32 @@ def test_gan_step_with_r1_adds_gamma_half_r1_to_d_loss_only():
         Dc = copy.deepcopy(D)
         opt_D = torch.optim.SGD(Dc.parameters(), 1.0)
         torch.manual_seed(3)
-        a04.gan_step(copy.deepcopy(G), Dc, real, torch.optim.SGD(G.parameters(), 0.0), opt_D, 2, r1=r1)
+        step = gan.with_r1(a04.gan_step, r1) if r1 else a04.gan_step
+        step(copy.deepcopy(G), Dc, real, torch.optim.SGD(G.parameters(), 0.0), opt_D, 2)
         grads[r1] = D.weight.detach() - Dc.weight.detach()   # = lr x (D's gradient) + G's step leaves D alone
     # d/dw of (r1 / 2) |w|^2 is r1 w: the R1 step differs by exactly r1 x w
     torch.testing.assert_close(grads[2.0] - grads[0.0], 2.0 * D.weight.detach(), atol=1e-5, rtol=1e-4)
 
 
+def _step_with_r1_in_d_loss(G, D, real, opt_G, opt_D, z_dim, r1):
+    """The GAN step with (r1 / 2) x R1 added to D's loss itself: what gan.with_r1 must amount to."""
+    fake = G(torch.randn(len(real), z_dim))
+    opt_D.zero_grad()
+    real = real.detach().requires_grad_(True)
+    d_real, d_fake = D(real), D(fake.detach())
+    (a04.discriminator_loss(d_real, d_fake) + r1 / 2 * gan.r1_penalty(d_real, real)).backward()
+    opt_D.step()
+    opt_G.zero_grad()
+    a04.generator_loss(D(fake)).backward()
+    opt_G.step()
+
+
 def test_with_r1_around_a_plain_step_is_the_step_with_r1_in_d_loss():
-    """gan.with_r1 adds R1's gradient at D's update: the same update as the reference step's r1= argument."""
+    """gan.with_r1 adds R1's gradient at D's update: the same update as R1 added to D's loss."""
     torch.manual_seed(0)
     G, D, real = gan.mlp(2, 2, 8), gan.toy_discriminator("mbstd", hidden=8), toy2d.ring(16, seed=1)
     after = []
-    for step in (lambda *a: a04.gan_step(*a, r1=2.0), gan.with_r1(a04.gan_step, 2.0)):
+    for step in (lambda *a: _step_with_r1_in_d_loss(*a, r1=2.0), gan.with_r1(a04.gan_step, 2.0)):
         g, d = copy.deepcopy(G), copy.deepcopy(D)
         opts = torch.optim.Adam(g.parameters(), 1e-2), torch.optim.Adam(d.parameters(), 1e-2)
         for i in range(3):

@@ -154,7 +154,7 @@ def test_at_the_start_of_term_a_missing_answer_is_one_sentence_not_a_traceback()
     """In a kernel whose course_answers holds no released module (a student's copy before any due date, as
     the sandbox gives 01's submission), 02's setup line that imports 01's answer says what is missing and
     when it comes, in one line."""
-    cell = "from course_answers.a01_autoencoders import squared_error  # notebook 01's answer"
+    cell = "from course_answers.a01_autoencoders import reconstruction_loss  # notebook 01's answer"
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(cell)])
     result = execute(nbformat.writes(nb), {}, "01_autoencoders.ipynb", Limits(cell_timeout=120, threads=1))
     assert result["status"] == "ok", result["reason"]

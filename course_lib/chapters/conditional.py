@@ -44,11 +44,10 @@ def train_cvae(x, labels, sizes, epochs: int, n_classes: int, seed: int = 0, joi
 
 
 def cgan_step(G, D, real, labels, opt_G, opt_D, step) -> dict:
-    """(5), one alternating update by ``step``, notebook 04's ``gan_step``, with the labels given. The fakes
-    are drawn *for the real batch's labels*, so D sees each class as often in both halves, and judged
-    with the labels they were drawn for."""
-    z = torch.randn(len(real), G.z_dim, device=real.device)
-    return step(G, lambda x: D(x, labels), real, opt_G, opt_D, fake=G(z, labels))
+    """(5), one alternating update by ``step``, notebook 04's ``gan_step(G, D, real, opt_G, opt_D, z_dim)``, with
+    the labels given: G and D are handed to it with the real batch's labels bound, so the fakes are drawn *for
+    those labels* (D sees each class as often in both halves) and judged with the labels they were drawn for."""
+    return step(lambda z: G(z, labels), lambda x: D(x, labels), real, opt_G, opt_D, G.z_dim)
 
 
 def make_cgan(seed: int = 0, join=None, head=None):

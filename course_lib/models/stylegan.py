@@ -24,6 +24,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from . import gan
 from .gan import MinibatchStd
 
 
@@ -167,8 +168,8 @@ def training_styles(G, n: int, mixing_prob: float, device=None):
 
 class Trainer:
     """The StyleGAN training step for ``course_lib.core.train.fit`` (it owns its optimizers, so ``fit``
-    gets none): notebook 04's ``step`` (its ``gan_step``: non-saturating loss, ``fake=`` and ``r1=``
-    given) on images made from mixed styles,
+    gets none): notebook 04's ``step`` (its ``gan_step(G, D, real, opt_G, opt_D, z_dim)``: the non-saturating
+    loss) on images made from mixed styles, R1 added by ``gan.with_r1``,
     lazy R1 on D, tracking of w_avg and an exponential moving average of G (``G_ema``, the one to
     sample from). The defaults are the papers' (Karras et al. 2019, 2020), scaled to this small model:
 
@@ -195,7 +196,9 @@ class Trainer:
         real = batch[0]
         ws, w1 = training_styles(G, len(real), self.mixing_prob, real.device)
         lazy_r1 = self.r1_gamma * self.r1_every if self.steps % self.r1_every == 0 else 0.0
-        out = self.gan_step(G, self.D, real, self.opt_G, self.opt_D, fake=G.synthesis(ws), r1=lazy_r1)
+        step = gan.with_r1(self.gan_step, lazy_r1) if lazy_r1 else self.gan_step
+        # the step's G turns its z (of size 0: no noise is drawn) into the images of the mixed styles
+        out = step(lambda _z: G.synthesis(ws), self.D, real, self.opt_G, self.opt_D, 0)
         G.track_w_avg(w1)
         self.update_ema()
         self.steps += 1

@@ -20,6 +20,15 @@ def first(*checks) -> list[str]:
     return [c for c in checks if c][:1]
 
 
+def answers(notebook: str):
+    """The reference namespace of a notebook's probes: its generated answers module (``course_answers``), whose
+    names are the solution cells' own."""
+    def namespace() -> dict:
+        import importlib
+        return dict(vars(importlib.import_module(f"course_answers.a{notebook}")))
+    return namespace
+
+
 JUDGES: dict = {}   # (notebook, cell) -> (reference namespace, compare, extra reference data or None)
 _REFERENCE: dict = {}
 
@@ -50,8 +59,6 @@ def judge(notebook: str, cell: str, got: dict) -> list[str]:
         return compare(got, ref)
     except Exception as error:  # noqa: BLE001 -- whatever the recorded data does to a comparison
         return [f"the recorded answer could not be checked ({type(error).__name__}: {error})"]
-
-
 
 
 def _load_all() -> None:

@@ -5,27 +5,7 @@ import torch
 from course_lib.teaching.probes import weights
 from course_lib.teaching.probes.nb01 import HIDDEN, LATENT, NB01, ex1_inputs, tiny01
 
-from . import JUDGES, close, first
-
-
-def _ns01() -> dict:
-    from course_answers import a01_autoencoders as a01
-
-    def make_mlp_autoencoder(latent_dim, hidden=256):
-        model = a01.mlp_autoencoder(latent_dim, hidden)
-        return model.encoder, model.decoder
-
-    def reconstruction_loss(x_hat, x):
-        return a01.squared_error(x_hat, x).mean()
-
-    def train_step(model, batch, optimizer):
-        optimizer.zero_grad()
-        loss = reconstruction_loss(model(batch[0]), batch[0])
-        loss.backward()
-        optimizer.step()
-        return loss.item()
-    return {"make_mlp_autoencoder": make_mlp_autoencoder, "reconstruction_loss": reconstruction_loss,
-            "train_step": train_step}
+from . import JUDGES, answers, close, first
 
 
 def _shape_problem(got: dict, key: str, shape: tuple, name: str) -> str | None:
@@ -139,7 +119,7 @@ def _judge01_ex3(got: dict, ref: dict) -> list[str]:
 
 
 JUDGES.update({
-    (NB01, "ex1_hidden"): (_ns01, _judge01_ex1, None),
-    (NB01, "ex2_hidden"): (_ns01, _judge01_ex2, None),
-    (NB01, "ex3_hidden"): (_ns01, _judge01_ex3, None),
+    (NB01, "ex1_hidden"): (answers(NB01), _judge01_ex1, None),
+    (NB01, "ex2_hidden"): (answers(NB01), _judge01_ex2, None),
+    (NB01, "ex3_hidden"): (answers(NB01), _judge01_ex3, None),
 })

@@ -5,20 +5,7 @@ import torch
 from course_lib.teaching.probes import weights
 from course_lib.teaching.probes.nb02 import NB02
 
-from . import JUDGES, close, first
-
-
-def _ns02() -> dict:
-    from course_answers import a02_variational_autoencoders as a02
-
-    def train_step(model, batch, optimizer, beta=1.0):
-        optimizer.zero_grad()
-        losses = a02.negative_elbo(model, batch[0], beta=beta)
-        losses["loss"].backward()
-        optimizer.step()
-        return {k: v.item() for k, v in losses.items()}
-    return {"reparameterize": a02.reparameterize, "kl_divergence": a02.kl_divergence,
-            "negative_elbo": lambda model, x, beta=1.0: a02.negative_elbo(model, x, beta=beta), "train_step": train_step}
+from . import JUDGES, answers, close, first
 
 
 def _judge02_ex1(got: dict, ref: dict) -> list[str]:
@@ -79,7 +66,7 @@ def _ref02_ex3(data: dict) -> dict:
 
 
 JUDGES.update({
-    (NB02, "ex1_hidden"): (_ns02, _judge02_ex1, None),
-    (NB02, "ex2_hidden"): (_ns02, _judge02_ex2, None),
-    (NB02, "ex3_hidden"): (_ns02, _judge02_ex3, _ref02_ex3),
+    (NB02, "ex1_hidden"): (answers(NB02), _judge02_ex1, None),
+    (NB02, "ex2_hidden"): (answers(NB02), _judge02_ex2, None),
+    (NB02, "ex3_hidden"): (answers(NB02), _judge02_ex3, _ref02_ex3),
 })

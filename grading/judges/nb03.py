@@ -4,14 +4,7 @@ import torch
 
 from course_lib.teaching.probes.nb03 import CENTER, FPRS, NB03, ex1_inputs, ex2_scores, ex3_inputs, ex4_start, vae03
 
-from . import JUDGES, close, first
-
-
-def _ns03() -> dict:
-    from course_answers import a03_vae_applications as a03
-
-    return {"anomaly_score": a03.anomaly_score, "threshold_at_fpr": a03.threshold_at_fpr, "impute": a03.impute,
-            "latent_ascent": a03.latent_ascent}
+from . import JUDGES, answers, close, first
 
 
 def _judge03_ex1(got: dict, ref: dict) -> list[str]:
@@ -100,8 +93,8 @@ def _judge03_ex4(got: dict, ref: dict) -> list[str]:
 
 
 JUDGES.update({
-    (NB03, "ex1_hidden"): (_ns03, _judge03_ex1, _ref03_ex1),
-    (NB03, "ex2_hidden"): (_ns03, _judge03_ex2, None),
-    (NB03, "ex3_hidden"): (_ns03, _judge03_ex3, None),
-    (NB03, "ex4_hidden"): (_ns03, _judge03_ex4, None),
+    (NB03, "ex1_hidden"): (answers(NB03), _judge03_ex1, _ref03_ex1),
+    (NB03, "ex2_hidden"): (answers(NB03), _judge03_ex2, None),
+    (NB03, "ex3_hidden"): (answers(NB03), _judge03_ex3, None),
+    (NB03, "ex4_hidden"): (answers(NB03), _judge03_ex4, None),
 })

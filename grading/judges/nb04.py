@@ -6,16 +6,9 @@ import torch
 
 from course_lib.teaching.probes.nb04 import NB04
 
-from . import JUDGES, close, first
+from . import JUDGES, answers, close, first
 
 KEYS = ("d_loss", "g_loss", "D(x)", "D(G(z))")
-
-
-def _ns04() -> dict:
-    from course_answers import a04_gan_basics as a04
-
-    return {"discriminator_loss": a04.discriminator_loss, "generator_loss": a04.generator_loss,
-            "gan_step": a04.gan_step}
 
 
 def _judge04_ex1(got: dict, ref: dict) -> list[str]:
@@ -84,7 +77,7 @@ def _judge04_ex3(got: dict, ref: dict) -> list[str]:
 
 
 JUDGES.update({
-    (NB04, "ex1_hidden"): (_ns04, _judge04_ex1, None),
-    (NB04, "ex2_hidden"): (_ns04, _judge04_ex2, None),
-    (NB04, "ex3_hidden"): (_ns04, _judge04_ex3, None),
+    (NB04, "ex1_hidden"): (answers(NB04), _judge04_ex1, None),
+    (NB04, "ex2_hidden"): (answers(NB04), _judge04_ex2, None),
+    (NB04, "ex3_hidden"): (answers(NB04), _judge04_ex3, None),
 })

@@ -6,16 +6,7 @@ import torch.nn.functional as F
 
 from course_lib.teaching.probes.nb05 import NB05, fixed_input
 
-from . import JUDGES, close, first
-
-
-def _ns05() -> dict:
-    from course_answers import a04_gan_basics as a04
-    from course_answers import a05_dcgan as a05
-
-    def dcgan_step(G, D, batch, opt_G, opt_D, z_dim):
-        return a04.gan_step(G, D, 2 * batch[0] - 1, opt_G, opt_D, z_dim)
-    return {"up_block": a05.up_block, "down_block": a05.down_block, "dcgan_step": dcgan_step, "generate": a05.generate}
+from . import JUDGES, answers, close, first
 
 
 def _normalised(h, got: dict, prefix: str) -> torch.Tensor:
@@ -75,7 +66,7 @@ def _judge05_ex3(got: dict, ref: dict) -> list[str]:
 
 
 JUDGES.update({
-    (NB05, "ex1_hidden"): (_ns05, _judge05_ex1, None),
-    (NB05, "ex2_hidden"): (_ns05, _judge05_ex2, None),
-    (NB05, "ex3_hidden"): (_ns05, _judge05_ex3, None),
+    (NB05, "ex1_hidden"): (answers(NB05), _judge05_ex1, None),
+    (NB05, "ex2_hidden"): (answers(NB05), _judge05_ex2, None),
+    (NB05, "ex3_hidden"): (answers(NB05), _judge05_ex3, None),
 })

@@ -6,13 +6,7 @@ import torch
 
 from course_lib.teaching.probes.nb06 import NB06
 
-from . import JUDGES, first
-
-
-def _ns06() -> dict:
-    from course_answers import a06_vae_vs_gan as a06
-
-    return {"frechet_distance": a06.frechet_distance, "precision_recall": a06.precision_recall}
+from . import JUDGES, answers, first
 
 
 def _number(value, what: str) -> tuple[float | None, str | None]:
@@ -79,6 +73,6 @@ def _judge06_ex2(got: dict, ref: dict) -> list[str]:
 
 
 JUDGES.update({
-    (NB06, "ex1_hidden"): (_ns06, _judge06_ex1, None),
-    (NB06, "ex2_hidden"): (_ns06, _judge06_ex2, None),
+    (NB06, "ex1_hidden"): (answers(NB06), _judge06_ex1, None),
+    (NB06, "ex2_hidden"): (answers(NB06), _judge06_ex2, None),
 })

@@ -4,13 +4,7 @@ import torch
 
 from course_lib.teaching.probes.nb07 import NB07
 
-from . import JUDGES, close, first
-
-
-def _ns07() -> dict:
-    from course_answers import a07_stylegan as a07
-
-    return {"adain": a07.adain, "add_noise": a07.add_noise, "truncate": a07.truncate, "mix_styles": a07.mix_styles}
+from . import JUDGES, answers, close, first
 
 
 def _tensor_of(got, shape, what: str, hint: str = "") -> str | None:
@@ -94,8 +88,8 @@ def _judge07_ex4(got: dict, ref: dict) -> list[str]:
 
 
 JUDGES.update({
-    (NB07, "ex1_hidden"): (_ns07, _judge07_ex1, None),
-    (NB07, "ex2_hidden"): (_ns07, _judge07_ex2, None),
-    (NB07, "ex3_hidden"): (_ns07, _judge07_ex3, None),
-    (NB07, "ex4_hidden"): (_ns07, _judge07_ex4, None),
+    (NB07, "ex1_hidden"): (answers(NB07), _judge07_ex1, None),
+    (NB07, "ex2_hidden"): (answers(NB07), _judge07_ex2, None),
+    (NB07, "ex3_hidden"): (answers(NB07), _judge07_ex3, None),
+    (NB07, "ex4_hidden"): (answers(NB07), _judge07_ex4, None),
 })

@@ -4,14 +4,7 @@ import torch
 
 from course_lib.teaching.probes.nb08 import NB08
 
-from . import JUDGES, close, first
-
-
-def _ns08() -> dict:
-    from course_answers import a08_virtual_wardrobe as a08
-
-    return {"conditioned_input": a08.conditioned_input, "projection_logit": a08.projection_logit,
-            "adain_transfer": a08.adain_transfer}
+from . import JUDGES, answers, close, first
 
 
 def _unchanged(got: dict, ref: dict, keys, message: str) -> str | None:
@@ -57,7 +50,7 @@ def _judge08_ex3(got: dict, ref: dict) -> list[str]:
 
 
 JUDGES.update({
-    (NB08, "ex1_hidden"): (_ns08, _judge08_ex1, None),
-    (NB08, "ex2_hidden"): (_ns08, _judge08_ex2, None),
-    (NB08, "ex3_hidden"): (_ns08, _judge08_ex3, None),
+    (NB08, "ex1_hidden"): (answers(NB08), _judge08_ex1, None),
+    (NB08, "ex2_hidden"): (answers(NB08), _judge08_ex2, None),
+    (NB08, "ex3_hidden"): (answers(NB08), _judge08_ex3, None),
 })
