@@ -174,15 +174,17 @@ def test_graded_answers_are_never_shipped():
 
 
 def test_readme_counts_are_the_files_counts():
-    """The numbers README quotes about the quiz, the glossary and the notebooks are the files' own."""
-    readme = (ROOT / "README.md").read_text()
+    """The numbers README's course map, docs/course-map.md and the instructor guide (docs/instructors.md) quote
+    about the quiz, the glossary and the notebooks are the files' own."""
+    files = ("README.md", "docs/course-map.md", "docs/instructors.md")
+    text = {name: (ROOT / name).read_text() for name in files}
     graded, own = quiz.graded(BANK), quiz.self_study(BANK)
 
     def number(pattern: str) -> int:
-        found = re.findall(pattern, readme)
-        assert found, f"README no longer says {pattern!r}"
-        assert len(set(found)) == 1, f"README gives {pattern!r} two values: {found}"
-        return int(found[0])
+        found = [(name, n) for name in files for n in re.findall(pattern, text[name])]
+        assert found, f"{', '.join(files)} no longer say {pattern!r}"
+        assert len({n for _, n in found}) == 1, f"{pattern!r} has two values: {found}"
+        return int(found[0][1])
 
     assert number(r"(\d+) multiple-choice \(autograded\)") == len(graded) == number(r"the other (\d+) are the graded")
     assert number(r"`multiple_choice.yaml` \((\d+) questions") == len(BANK["multiple_choice"])
@@ -191,8 +193,11 @@ def test_readme_counts_are_the_files_counts():
     assert number(r"study guide's (\d+) questions") == len(BANK["short_answer"])
     assert number(r"(\d+) essays") == len(BANK["essays"]) == number(r"`essays.yaml` \((\d+) prompts")
     assert number(r"`glossary.yaml` \((\d+) terms") == len(BANK["glossary"])
-    listed = re.findall(r"^\| `(\d\d_\w+)` \(\[Colab\]", readme, flags=re.M)
-    assert listed == sorted(p.name for p in (ROOT / "solutions").iterdir() if p.is_dir()), "README's course map"
+    assert re.search(r"(\d+) multiple-choice \(autograded\)", text["README.md"]), "README's course map: the quiz"
+    notebooks = sorted(p.name for p in (ROOT / "solutions").iterdir() if p.is_dir())
+    for name in ("README.md", "docs/course-map.md"):
+        listed = re.findall(r"^\| `(\d\d_\w+)` \(\[Colab\]", text[name], flags=re.M)
+        assert listed == notebooks, f"{name}'s course map"
 
 
 QUIZ_ATTACKS = {

@@ -31,10 +31,16 @@ def notebook(name: str, folder: str = "solutions"):
     return nbformat.read(ROOT / folder / name / f"{name}.ipynb", as_version=4)
 
 
-def readme_study_times() -> dict[str, str]:
+def course_map_rows(file: str = "README.md") -> dict[str, list[str]]:
+    """The course map's rows (README.md's, or the full one of docs/course-map.md): name -> the cells after the
+    notebook's name and its Colab and Binder links (topics, exercises, study, quick, full)."""
     rows = re.findall(r"^\| `(\d\d_\w+)` \(\[Colab\]\([^)]+\), \[Binder\]\([^)]+\)\) \|(.*)$",
-                      (ROOT / "README.md").read_text(), flags=re.M)
-    return {name: row.split(" | ")[-3].strip() for name, row in rows}
+                      (ROOT / file).read_text(), flags=re.M)
+    return {name: [cell.strip() for cell in row.rstrip(" |").split(" | ")] for name, row in rows}
+
+
+def readme_study_times(file: str = "README.md") -> dict[str, str]:
+    return {name: cells[-3] for name, cells in course_map_rows(file).items()}
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -44,8 +50,9 @@ def test_each_notebook_opens_with_objectives_prerequisites_study_time_and_hosted
     assert header.startswith("**What you will be able to do**") and 3 <= len(objectives) <= 5, header
     assert re.search(r"^\*\*Before you start:\*\* \S", header, flags=re.M)
     study = re.search(r"^\*\*Study time:\*\* about ((\d+ h)( \d+ min)?|\d+ min) of reading", header, flags=re.M)
-    assert study and study.group(1) == readme_study_times()[name], "the README's course map says another study time"
-    assert len(readme_study_times()) == len(NAMES)   # every notebook's row links to Colab and Binder
+    for file in ("README.md", "docs/course-map.md"):
+        assert study and study.group(1) == readme_study_times(file)[name], f"{file}'s course map says another study time"
+        assert len(readme_study_times(file)) == len(NAMES)   # every notebook's row links to Colab and Binder
     path = f"notebooks/{name}/{name}.ipynb"
     slug = REPO.removeprefix("https://github.com/")
     assert f"(https://colab.research.google.com/github/{slug}/blob/main/{path})" in header
@@ -76,6 +83,30 @@ def test_every_figure_has_alt_text_and_the_headings_are_in_order(name):
             levels += [len(h) for h in re.findall(r"^(#{1,6}) ", text, flags=re.M)]
     assert levels[0] == 1 and levels.count(1) == 1, f"{name}: one title (#) first"
     assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), f"{name}: a heading skips a level: {levels}"
+
+
+def test_the_readme_map_is_the_full_map_with_the_topics_in_short():
+    """README's course map and docs/course-map.md (the website's) give the same exercises and times."""
+    short, full = course_map_rows(), course_map_rows("docs/course-map.md")
+    assert list(short) == list(full) == NAMES
+    assert {name: cells[1:] for name, cells in short.items()} == {name: cells[1:] for name, cells in full.items()}
+
+
+def test_the_reference_pages_come_from_docs_with_their_links_resolved():
+    """The website's course map and instructor pages are docs/ files: a link to another of those pages stays a
+    page link, any other relative link points into the repository (resolved from docs/), and each target exists."""
+    pages = site.doc_pages(REPO)
+    assert sorted(pages) == ["grading.md", "hub.md", "instructors.md"]
+    assert pages["instructors.md"].startswith("# For instructors")
+    links = [link for text in [*pages.values(), site.course_map(NAMES, REPO)]
+             for link in re.findall(r"\]\(([^)]+)\)", text)]
+    blob = f"{REPO}/blob/main/"
+    assert f"{blob}docs/benchmarks.md#grading" in links and "grading.md" in links and "00_setup.ipynb" in links
+    for link in links:
+        if link.startswith(blob):
+            assert (ROOT / link.removeprefix(blob).split("#")[0]).exists(), link
+        elif not link.startswith(("https:", "http:")):
+            assert link.split("#")[0] in pages or link.removesuffix(".ipynb") in NAMES, link
 
 
 def test_a_page_shows_the_release_and_runs_the_reference_hidden():

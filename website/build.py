@@ -13,6 +13,7 @@ import contextlib
 import copy
 import json
 import os
+import posixpath
 import re
 import shutil
 import subprocess
@@ -64,23 +65,33 @@ def page_notebook(source: dict, release: dict) -> dict:
     return {**release, "cells": cells}
 
 
-def _absolute_links(markdown: str, repo: str) -> str:
-    """Relative links of the README point into the repository on the website."""
-    return re.sub(r"\]\((?!https?:|#|mailto:)([^)]+)\)", lambda m: f"]({repo}/blob/main/{m.group(1)})", markdown)
+DOC_PAGES = ("instructors", "grading", "hub")   # docs/<page>.md, each a page of the website's Reference
 
 
-def readme_section(title: str, until: str) -> str:
-    text = (ROOT / "README.md").read_text()
-    start = text.index(f"\n## {title}\n")
-    return text[start + 1:text.index(f"\n## {until}\n", start)]
+def _absolute_links(markdown: str, repo: str, base: str = "", pages: tuple[str, ...] = ()) -> str:
+    """Relative links of a file in the folder `base` (e.g. "docs/") point into the repository on the website;
+    a link to one of `pages` (docs/<page>.md, each also a page of the website) stays a link to that page."""
+    def target(m: re.Match) -> str:
+        link = posixpath.normpath(base + m.group(1))
+        if link.split("#")[0] in {f"docs/{page}.md" for page in pages}:
+            return f"]({link.removeprefix('docs/')})"
+        return f"]({repo}/blob/main/{link})"
+
+    return re.sub(r"\]\((?!https?:|#|mailto:)([^)]+)\)", target, markdown)
 
 
 def course_map(names: list[str], repo: str) -> str:
-    """The README's course map, each notebook linked to its page."""
-    section = readme_section("Course map", "Run profiles").split("\n", 1)[1]
-    for name in names:
+    """docs/course-map.md's notes and table (without its title and first paragraph), each notebook linked to its page."""
+    section = _absolute_links((ROOT / "docs" / "course-map.md").read_text().split("\n\n", 2)[2], repo, "docs/")
+    for name in names:   # after the links are made absolute: the notebooks' pages are the website's own
         section = section.replace(f"| `{name}` (", f"| [{name}]({name}.ipynb) (")
-    return _absolute_links(section, repo)
+    return section
+
+
+def doc_pages(repo: str) -> dict[str, str]:
+    """The Reference pages taken from docs/: the instructor guide, grading and the class hub."""
+    return {f"{page}.md": _absolute_links((ROOT / "docs" / f"{page}.md").read_text(), repo, "docs/", DOC_PAGES)
+            for page in DOC_PAGES}
 
 
 def pages(out: Path) -> None:
@@ -100,9 +111,7 @@ def pages(out: Path) -> None:
     generated["essays.md"] = ("# Essay prompts\n\nEach essay is graded in class with a rubric your teacher holds (notebook "
                               "[09_quiz](09_quiz.ipynb)); plan your answer around the measurements you made in the "
                               "notebooks named.\n\n" + quiz.essays_markdown(bank) + "\n")
-    instructors = readme_section("For instructors (nbgrader)", "License").replace("\n#", "\n").replace(
-        "## For instructors (nbgrader)", "# For instructors", 1)
-    generated["instructors.md"] = _absolute_links(instructors, repo)
+    generated.update(doc_pages(repo))
     for file, text in generated.items():   # Sphinx re-reads every page (-E); jupyter-cache keys on the code
         (out / file).write_text(text)
 
