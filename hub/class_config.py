@@ -23,7 +23,10 @@ with parts 1 and 2 replaced:
    released answers only; grading/student_env.py); the course folder itself is closed to other users.
 3. The exchange: collect (grading/exchange.py, set in nbgrader_config.py) takes a submission only from the
    named student's own account, timed by the file system.
+Every setting comes through course_lib/core/settings.py (docs/settings.md); what this hub shares with the
+try-out and with Zero to JupyterHub (hub/z2jh/values.yaml) is defined there once.
 """
+import importlib.util
 import os
 import pwd
 import resource
@@ -56,8 +59,13 @@ c = get_config()  # noqa: F821  (provided by JupyterHub)
 here = os.path.dirname(os.path.abspath(__file__))
 course = os.path.dirname(here)
 load_subconfig(os.path.join(here, "jupyterhub_config.py"))  # noqa: F821  (the try-out: state, ports, part 3)
-state = os.path.abspath(os.environ.get("COURSE_HUB_STATE", os.path.join(here, "state")))
-teacher = os.environ.get("COURSE_TEACHER", "teacher")
+if "course_hub" not in sys.modules:   # by its path, as the try-out loads it
+    spec = importlib.util.spec_from_file_location("course_hub", os.path.join(here, "course_hub.py"))
+    sys.modules["course_hub"] = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(sys.modules["course_hub"])
+hub = sys.modules["course_hub"]   # hub/course_hub.py: what this hub and the try-out share
+settings = hub.settings
+state, teacher = hub.state(), hub.teacher()
 homes = os.path.join(state, "home")
 os.makedirs(homes, exist_ok=True)
 os.chmod(state, 0o755)   # every user's server passes through to its home, the exchange, the environment
@@ -126,23 +134,22 @@ class RosterAuthenticator(NativeAuthenticator):
 
 c.JupyterHub.authenticator_class = RosterAuthenticator
 c.Authenticator.admin_users = {teacher}
-c.Authenticator.allowed_users = {teacher, *[s for s in os.environ.get("COURSE_STUDENTS", "").split(",") if s]}
+c.Authenticator.allowed_users = {teacher, *settings.get("COURSE_STUDENTS")}   # default: none (the roster adds)
 c.Authenticator.allow_all = True          # and whoever the teacher approves at /hub/authorize
-c.NativeAuthenticator.open_signup = False  # sign-up alone lets in only the roster
-c.NativeAuthenticator.minimum_password_length = 8
-c.NativeAuthenticator.allowed_failed_logins = 5
-c.NativeAuthenticator.seconds_before_next_try = 300
+for key, value in settings.NATIVE_AUTHENTICATOR.items():   # sign-up alone lets in only the roster (as on Z2JH)
+    setattr(c.NativeAuthenticator, key, value)
 c.Authenticator.username_pattern = r"^[a-z][a-z0-9_-]{1,31}$"   # valid system user names
 
 
 # ---- 2. Where the servers run ----
+memory, processes = int(settings.get("COURSE_HUB_MEM_GIB") * 2**30), settings.get("COURSE_HUB_NPROC")
+
+
 class ClassSpawner(LocalProcessSpawner):
     """LocalProcessSpawner (the server runs as the user's system account) with per-process limits."""
 
     def make_preexec_fn(self, name):
         become_user = super().make_preexec_fn(name)
-        memory = int(float(os.environ.get("COURSE_HUB_MEM_GIB", "8")) * 2**30)
-        processes = int(os.environ.get("COURSE_HUB_NPROC", "1024"))
 
         def preexec():
             resource.setrlimit(resource.RLIMIT_AS, (memory, memory))          # each process's address space
@@ -162,7 +169,7 @@ def system_account(spawner):
         subprocess.run(["useradd", "--home-dir", home, "--shell", "/bin/bash", "--user-group", name], check=True)
     os.makedirs(home, exist_ok=True)
     if name == teacher:
-        copy_course(spawner)
+        hub.copy_course(home)   # as in the try-out: the teacher's home holds the course
     account = pwd.getpwnam(name)
     for folder, _, files in os.walk(home):
         for path in [folder, *(os.path.join(folder, f) for f in files)]:
@@ -174,25 +181,24 @@ def system_account(spawner):
     student_env.sync_answers(env, released(Path(mine if os.path.exists(os.path.join(mine, "course.yml")) else course)))
 
 
-copy_course = c.Spawner.pre_spawn_hook   # the try-out's: the teacher's home holds the course
 c.JupyterHub.spawner_class = ClassSpawner
 c.Spawner.pre_spawn_hook = system_account
 c.Spawner.args = []
 c.Spawner.cmd = [python, "-m", "jupyterhub.singleuser"]
 c.Spawner.environment["JUPYTER_CONFIG_PATH"] = os.path.join(env, "jupyter")
 c.Spawner.environment["PYTHONPATH"] = lambda spawner: os.path.join(homes, teacher) if spawner.user.name == teacher else ""
-c.Spawner.mem_limit = f"{os.environ.get('COURSE_HUB_MEM_GIB', '8')}G"   # shown to the user (MEM_LIMIT)
+c.Spawner.mem_limit = f"{settings.get('COURSE_HUB_MEM_GIB'):g}G"   # shown to the user (MEM_LIMIT)
 
 # nbgrader's exchange on a shared folder: everyone may write, only a file's owner may delete it (1777);
 # nbgrader sets the rights of each assignment's inbound (students write, only the teacher reads) itself.
-exchange = c.Spawner.environment["COURSE_EXCHANGE"]
+exchange = settings.get("COURSE_EXCHANGE")   # the try-out gave the servers the same
 os.makedirs(exchange, exist_ok=True)
 os.chmod(exchange, 0o1777)
 # Every server runs as its own system user, so nbgrader knows who submits: no id from the hub.
 c.Spawner.environment.pop("COURSE_STUDENT_ID", None)
 c.Spawner.environment.pop("COURSE_EXCHANGE_ACCOUNTS", None)   # and collect checks whose a submission is
 
-idle = int(os.environ.get("COURSE_HUB_IDLE", "60")) * 60
+idle = settings.get("COURSE_HUB_IDLE") * 60   # minutes; Z2JH's cull.timeout is the same (tests/test_settings.py)
 c.JupyterHub.services.append(
     {"name": "idle-culler", "command": [sys.executable, "-m", "jupyterhub_idle_culler", f"--timeout={idle}"]})
 c.JupyterHub.load_roles.append({"name": "idle-culler", "services": ["idle-culler"],
