@@ -16,8 +16,9 @@ from pathlib import Path
 
 import yaml
 
+from course_lib.core.settings import COURSE_FILE, course_yml
+
 ROOT = Path(__file__).resolve().parents[1]
-COURSE_FILE = "course.yml"
 README = """# Generative models: from autoencoders to StyleGAN (student copy)
 
     python -m venv .venv && .venv/bin/pip install . ./packaging/molsets
@@ -41,15 +42,9 @@ def assignment_named(name: str) -> str:
     raise ValueError(f"{name!r} is no graded assignment; the graded ones are: {', '.join(_assignments())}")
 
 
-def settings(root: Path | str = ROOT) -> dict:
-    """``course.yml``, the class's state, as a dict ({} when there is none)."""
-    path = Path(root) / COURSE_FILE
-    return (yaml.safe_load(path.read_text()) if path.exists() else None) or {}
-
-
 def released(root: Path = ROOT) -> list[str]:
     """The assignments whose answers students have, from ``course.yml`` (none when it is missing)."""
-    return [assignment_named(str(a)) for a in settings(root).get("answers_released") or []]
+    return [assignment_named(str(a)) for a in course_yml(root).get("answers_released") or []]
 
 
 def release_answers(names: list[str], root: Path = ROOT) -> list[str]:

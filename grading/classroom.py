@@ -24,7 +24,7 @@ from pathlib import Path
 from nbgrader.plugins import LateSubmissionPlugin
 from traitlets import Unicode
 
-from .bundle import COURSE_FILE, settings
+from course_lib.core.settings import COURSE_FILE, course_yml
 
 ROSTER_COLUMNS = {"id": ("id", "student_id", "username"), "first_name": ("first", "first_name", "given_name"),
                   "last_name": ("last", "last_name", "family_name"), "email": ("email",),
@@ -62,7 +62,7 @@ class LatePenalty(LateSubmissionPlugin):
     course_file = Unicode(COURSE_FILE, help="the course's course.yml").tag(config=True)
 
     def late_submission_penalty(self, student_id: str, score: float, total_seconds_late: float) -> float | None:
-        policy = settings(Path(self.course_file).parent).get("late_penalty")
+        policy = course_yml(Path(self.course_file).parent).get("late_penalty")
         if not policy or total_seconds_late <= 0:
             return None
         percent = min(float(policy.get("max", 100)), float(policy["per_day"]) * math.ceil(total_seconds_late / 86400))
@@ -76,7 +76,7 @@ def apply_calendar(root: Path | str, db_url: str, course_id: str, only: tuple[st
     submission made if need be (one submission about to be graded: ``calendar_hook``)."""
     from nbgrader.api import Gradebook, MissingEntry
 
-    state, done = settings(root), []
+    state, done = course_yml(root), []
     one_assignment, one_student = only or (None, None)
     with Gradebook(db_url, course_id) as gb:
         for assignment, when in (state.get("due") or {}).items():

@@ -21,6 +21,8 @@ import pwd
 
 from nbgrader.exchange.default.collect import ExchangeCollect
 
+from course_lib.core import settings
+
 
 def observed_time(path: str) -> dt.datetime:
     """The last change to the folder or anything in it, by the file system's clock (UTC, naive, as nbgrader's)."""
@@ -152,7 +154,7 @@ def uid_from_name(name: str) -> int:
 def account_uid(name: str) -> int | None:
     """The uid of the student named ``name``: their system account's (one machine, the class hub), or
     with COURSE_EXCHANGE_ACCOUNTS=uid-from-name (Zero to JupyterHub) ``uid_from_name``."""
-    if os.environ.get("COURSE_EXCHANGE_ACCOUNTS") == "uid-from-name":
+    if settings.get("COURSE_EXCHANGE_ACCOUNTS") == "uid-from-name":
         return uid_from_name(name)
     try:
         return pwd.getpwnam(name).pw_uid

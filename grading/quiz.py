@@ -11,12 +11,18 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+from course_lib.core.settings import repository
 from course_lib.teaching import quiz
 
 ROOT = Path(__file__).resolve().parents[1]
 _NB = "notebooks/09_quiz/09_quiz.ipynb"
-COLAB = f"https://colab.research.google.com/github/genmodels-course/generative-models/blob/main/{_NB}"
-BINDER = f"https://mybinder.org/v2/gh/genmodels-course/generative-models/main?labpath={_NB.replace('/', '%2F')}"
+
+
+def online_links() -> tuple[str, str]:
+    """(Colab, Binder) addresses of the released quiz, from the repository's (pyproject.toml)."""
+    slug = repository().removeprefix("https://github.com/")
+    return (f"https://colab.research.google.com/github/{slug}/blob/main/{_NB}",
+            f"https://mybinder.org/v2/gh/{slug}/main?labpath={_NB.replace('/', '%2F')}")
 
 
 def _nbgrader(grade_id, solution=False, grade=False, points=None, locked=False) -> dict:
@@ -37,6 +43,7 @@ def build_assignment(path: Path | str | None = None, bank: dict | None = None) -
     bank = bank or quiz.load()
     bank = {**bank, "multiple_choice": quiz.graded(bank)}
     path = Path(path or ROOT / "solutions" / "09_quiz" / "09_quiz.ipynb")
+    colab, binder = online_links()
     cells = [new_markdown_cell(
         "# 09 · Quiz and essays\n\n"
         f"{len(bank['multiple_choice'])} multiple-choice questions (1 point each, graded automatically), "
@@ -55,7 +62,7 @@ def build_assignment(path: Path | str | None = None, bank: dict | None = None) -
         "**Before you start:** notebooks 01–08 (the self-study quiz, notebook 10, is good practice); no new maths.\n\n"
         "**Study time:** about 4 h of reading, exercises and questions (the multiple-choice and short answers take "
         "about 1 h 30 min, the five essays the rest).\n\n"
-        f"**Run it online:** [Open in Colab]({COLAB}) · [Open in Binder]({BINDER})", id="about"))
+        f"**Run it online:** [Open in Colab]({colab}) · [Open in Binder]({binder})", id="about"))
     for i, q in enumerate(bank["multiple_choice"], 1):
         var = f"answer_{q['id']}"
         cells.append(new_markdown_cell(f"**{i}.** *({quiz.TOPICS[q['topic']]}, notebook {q['notebook']})* {q['prompt']}\n\n"

@@ -27,6 +27,8 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from traitlets import Integer
 
+from course_lib.core import settings
+
 GIB = 1024 ** 3
 # /etc files a Python kernel needs; the rest of /etc (e.g. /etc/shadow) stays out.
 ETC = ["ld.so.cache", "ld.so.conf", "ld.so.conf.d", "passwd", "group", "nsswitch.conf", "hosts",
@@ -143,7 +145,7 @@ def _kernel_manager(scratch: Path, work: Path, limits: Limits):
     (scratch / "home").mkdir(exist_ok=True)
     rlimits = {"RLIMIT_DATA": limits.memory_bytes, "RLIMIT_FSIZE": limits.file_bytes,
                "RLIMIT_NPROC": limits.processes, "RLIMIT_CORE": 0}
-    readonly = _readonly_paths() + [os.environ.get("COURSE_DATA", "")]
+    readonly = _readonly_paths() + [settings.raw("COURSE_DATA") or ""]   # as the kernel gets it (passed)
     as_root = os.geteuid() == 0
     if as_root:
         namespaces = ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
@@ -176,10 +178,13 @@ def _kernel_manager(scratch: Path, work: Path, limits: Limits):
     return km
 
 
-def _env(scratch: Path, pythonpath: str, threads: int = 0) -> dict:
-    """A clean environment: nothing of the grader's (no NBGRADER_EXECUTION, no tokens)."""
-    keep = {k: os.environ[k] for k in ("COURSE_DATA", "COURSE_PROFILE", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
-                                       "LANG", "LC_ALL", "TZ") if k in os.environ}
+def _env(scratch: Path, pythonpath: str, threads: int = 0, profile: str | None = None) -> dict:
+    """A clean environment: nothing of the grader's (no NBGRADER_EXECUTION, no tokens). Of the course's
+    settings only those course_lib/core/settings.py passes to the sandbox (COURSE_DATA, COURSE_PROFILE)."""
+    keep = {**settings.passed("sandbox"),
+            **{k: os.environ[k] for k in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "LANG", "LC_ALL", "TZ") if k in os.environ}}
+    if profile:
+        keep["COURSE_PROFILE"] = profile
     if threads:
         keep["OMP_NUM_THREADS"] = keep["MKL_NUM_THREADS"] = str(threads)
     home = scratch / "home"
@@ -196,11 +201,13 @@ def _not_run(cell, reason: str) -> None:
 
 
 def execute(notebook: str, files: dict[str, bytes], name: str, limits: Limits | dict | None = None,
-            run_cells: list[int] | None = None, answers: dict[str, str] | None = None) -> dict:
+            run_cells: list[int] | None = None, answers: dict[str, str] | None = None,
+            profile: str | None = None) -> dict:
     """Run ``notebook`` (JSON text) as ``name`` in a fresh sandbox beside ``files`` (relative
     path -> bytes: the rest of the assignment folder). ``run_cells``: indices of the cells to
     execute (default all code cells). ``answers``: the ``course_answers`` package the kernel sees
     (file name -> source; default: a student's of the assignment ``name`` is, ``bundle.answers_for``).
+    ``profile``: the kernel's COURSE_PROFILE (default: this process's, if set).
     Returns {"notebook": JSON text, "status": "ok" | "died" |
     "timeout" | "error", "reason": text, "seconds": float}. Runs on a Dask worker: only plain
     values in and out, so the worker may be another machine with the same environment."""
@@ -231,7 +238,7 @@ def execute(notebook: str, files: dict[str, bytes], name: str, limits: Limits | 
                 and (run_cells is None or i in run_cells)]
         done = set()
         try:
-            with client.setup_kernel(env=_env(scratch, pythonpath, limits.threads), cwd=str(work)):
+            with client.setup_kernel(env=_env(scratch, pythonpath, limits.threads, profile), cwd=str(work)):
                 for i in todo:
                     left = limits.notebook_timeout - (time.monotonic() - start)
                     if left <= 0:

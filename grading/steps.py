@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 from pathlib import Path
 
 import jinja2
@@ -14,6 +13,8 @@ from nbconvert.preprocessors import Preprocessor
 from nbgrader.preprocessors import NbGraderPreprocessor
 from nbgrader.utils import is_grade
 from traitlets import Unicode
+
+from course_lib.core import settings
 
 from .course import nbgrader_meta as _meta
 from .judge import for_the_sandbox
@@ -113,13 +114,9 @@ class SandboxedExecute(NbGraderPreprocessor):
         name = f"{resources['nbgrader']['notebook']}.ipynb"
         files = {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*")
                  if p.is_file() and not p.is_symlink() and p.suffix != ".ipynb"}
-        before = os.environ.get("COURSE_PROFILE")
-        os.environ["COURSE_PROFILE"] = before or "quick"   # as make grade: grades need no long training
-        try:
-            result = execute(nbformat.writes(nb), files, name, Limits())
-        finally:
-            if before is None:
-                del os.environ["COURSE_PROFILE"]
+        # COURSE_PROFILE, default quick here, as make grade: grades need no long training
+        result = execute(nbformat.writes(nb), files, name, Limits(),
+                         profile=settings.get("COURSE_PROFILE", reader=settings.GRADING))
         ran = nbformat.reads(result["notebook"], as_version=4)
         for cell, done in zip(nb.cells, ran.cells):
             if cell.cell_type == "code":

@@ -23,6 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 HERE = ROOT / "website"
 sys.path.insert(0, str(ROOT))
+from course_lib.core import settings  # noqa: E402
 from course_lib.teaching import quiz  # noqa: E402
 
 WIDGET_CALLS = ("widgets.", "quiz.interactive(")
@@ -31,8 +32,8 @@ WIDGET_NOTE = ("*On the website no kernel runs, so the interactive explorer of t
 
 
 def repository() -> str:
-    """pyproject.toml's project.urls.Repository (read as text: tomllib needs Python 3.11)."""
-    return re.search(r'Repository = "([^"]+)"', (ROOT / "pyproject.toml").read_text()).group(1)
+    """pyproject.toml's project.urls.Repository (course_lib/core/settings.py reads it)."""
+    return settings.repository()
 
 
 def notebook_names() -> list[str]:
@@ -117,7 +118,7 @@ def pages(out: Path) -> None:
 
 
 def main() -> None:
-    profile = os.environ.get("COURSE_PROFILE", "full")
+    profile = settings.get("COURSE_PROFILE")   # default full
     build = ROOT / "_build" / f"site-{profile}"
     src = build / "src"
     src.mkdir(parents=True, exist_ok=True)

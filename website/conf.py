@@ -1,11 +1,12 @@
 """Sphinx settings of the course website (make site builds it with website/build.py, which
 writes the pages into the build folder; this file is read from here)."""
-import os
 from pathlib import Path
 
 from myst_nb.core.render import NbElementRenderer
 
-REPOSITORY = os.environ["COURSE_REPOSITORY"]   # set by build.py from pyproject.toml's project.urls
+from course_lib.core import settings
+
+REPOSITORY = settings.get("COURSE_REPOSITORY")   # set by build.py; default pyproject.toml's project.urls
 
 project = "Generative models: from autoencoders to StyleGAN"
 author = "the course's authors"
@@ -35,7 +36,7 @@ myst_heading_anchors = 3
 
 # Notebooks: run once, cached per profile (jupyter-cache re-runs a notebook only when its code changes).
 nb_execution_mode = "cache"
-nb_execution_cache_path = os.environ["COURSE_SITE_CACHE"]
+nb_execution_cache_path = settings.require("COURSE_SITE_CACHE")   # set by build.py
 nb_execution_timeout = 1200
 nb_execution_raise_on_error = True
 nb_execution_show_tb = True

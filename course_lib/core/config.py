@@ -6,6 +6,8 @@ Two environment variables steer a whole course run without editing a notebook:
   ``full`` (the default: what a learner runs, real results).
 * ``COURSE_DATA``: the folder that holds the data sets in torchvision's layout
   (``<root>/FashionMNIST/raw/...``). Default: a per-user cache folder.
+
+Both are declared, with every other ``COURSE_*`` variable, in ``course_lib.core.settings`` (docs/settings.md).
 """
 from __future__ import annotations
 
@@ -17,7 +19,9 @@ from pathlib import Path
 import numpy as np
 import torch
 
-PROFILES = ("quick", "full")
+from course_lib.core import settings
+
+PROFILES = settings.PROFILES   # ("quick", "full")
 
 
 @dataclass(frozen=True)
@@ -37,10 +41,7 @@ class Profile:
 
 def profile() -> Profile:
     """The run profile named by ``COURSE_PROFILE`` (``quick`` or ``full``; default ``full``)."""
-    name = os.environ.get("COURSE_PROFILE", "full").strip().lower() or "full"
-    if name not in PROFILES:
-        raise ValueError(f"COURSE_PROFILE={name!r} is not a run profile: set it to 'quick' or 'full'.")
-    return Profile(name)
+    return Profile(settings.get("COURSE_PROFILE"))   # a ValueError names what is allowed
 
 
 def device() -> torch.device:
@@ -71,8 +72,7 @@ def cache_dir() -> Path:
 
 def data_root() -> Path:
     """Where the data sets live: ``COURSE_DATA`` if set, else ``<cache>/data``."""
-    env = os.environ.get("COURSE_DATA")
-    return Path(env).expanduser().resolve() if env else cache_dir() / "data"
+    return settings.get("COURSE_DATA") or cache_dir() / "data"
 
 
 def describe() -> str:
