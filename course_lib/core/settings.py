@@ -16,9 +16,10 @@ from __future__ import annotations
 import os
 import re
 import sys
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]   # the repository (an editable install, or the hub's copy)
 COURSE_FILE = "course.yml"
@@ -107,9 +108,9 @@ TABLE = [
             ("course_lib/core/config.py", "website/build.py", "grading/steps.py"),
             defaults={GRADING: "quick"}, passed=("sandbox", "servers")),
     Setting("COURSE_DATA", None, _data_path, "a folder", "the data sets in torchvision's layout "
-            "(<root>/FashionMNIST/raw/...); the grading sandbox mounts it read-only",
+            "(FashionMNIST/raw/... inside it); the grading sandbox mounts it read-only",
             ("course_lib/core/config.py", "grading/sandbox.py"),
-            unset="<XDG_CACHE_HOME or ~/.cache>/course_lib/data", passed=("sandbox", "servers")),
+            unset="course_lib/data in XDG_CACHE_HOME (default ~/.cache)", passed=("sandbox", "servers")),
     Setting("COURSE_LIB", None, str.split, "pip requirements, space-separated",
             "what a notebook's first cell installs where course_lib is missing (Colab); the tests: a wheel",
             ("solutions/*/*.ipynb (first cell)",), unset="course-lib and molsets from the repository"),
@@ -121,7 +122,7 @@ TABLE = [
             computed=_hub_exchange, group="grading"),
     Setting("COURSE_EXCHANGE_ACCOUNTS", None, _choice("shared", "uid-from-name"), "'shared' or 'uid-from-name'",
             "whose uid a submission's files carry: shared (the try-out: one user for all), uid-from-name "
-            "(Zero to JupyterHub: grading/exchange.py's uid_from_name)", ("grading/exchange.py",),
+            "(Zero to JupyterHub: grading/exchange.py's uid_from_name)", ("grading/exchange.py", "nbgrader_config.py"),
             unset="each student's system account (the class hub)", group="grading"),
     Setting("COURSE_STUDENT_ID", None, _text, "a student's id", "who submits, where every server runs as the "
             "same system user; the try-out and Zero to JupyterHub set it per server (the teacher: empty)",
@@ -132,11 +133,12 @@ TABLE = [
     # -- the hubs --
     Setting("COURSE_HUB_STATE", "hub/state", os.path.abspath, "a folder", "the hub's state: homes, exchange, "
             "the students' environment, the hub's database (in hub/, only the hub's user may enter)",
-            ("hub/course_hub.py",), computed=_hub_state, group="hub"),
+            ("hub/course_hub.py (both hubs)",), computed=_hub_state, group="hub"),
     Setting("COURSE_TEACHER", "teacher", _text, "a user name", "the teacher's hub account (an admin; "
-            "their home holds the course)", ("hub/course_hub.py",), group="hub"),
+            "their home holds the course)", ("hub/course_hub.py (both hubs)",), group="hub"),
     Setting("COURSE_STUDENTS", "", _names, "user names, comma-separated", "the students let in (the class "
-            "hub: those who may sign up at once; the roster adds more)", ("hub/course_hub.py",),
+            "hub: those who may sign up at once; the roster adds more)",
+            ("hub/jupyterhub_config.py", "hub/class_config.py"),
             defaults={TRYOUT: "student1,student2"}, group="hub"),
     Setting("COURSE_HUB_PASSWORD", "", _text, "any text", "the try-out's one password for every account "
             "(its dummy authenticator)", ("hub/jupyterhub_config.py",), group="hub"),
@@ -162,7 +164,7 @@ TABLE = [
             "(website/build.py sets it)", ("website/conf.py",), unset="pyproject.toml's project.urls.Repository",
             computed=repository, group="website"),
     Setting("COURSE_SITE_CACHE", None, _text, "a folder", "jupyter-cache's folder of the build's profile "
-            "(website/build.py sets it)", ("website/conf.py",), unset="required: run website/build.py (make site)",
+            "(website/build.py sets it)", ("website/conf.py",), unset="website/build.py sets it (make site)",
             group="website"),
     # -- the tests --
     Setting("COURSE_WARM_KERNEL_SOCKET", None, _text, "a socket path", "a warm kernel the notebook tests "
@@ -234,7 +236,7 @@ COURSE_YML = {
 
 def course_yml(root: Path | str = ROOT) -> dict:
     """``course.yml`` in ``root``, the class's state, as a dict ({} when there is none)."""
-    import yaml   # PyYAML: the teacher's environment has it; the hub reads no course.yml through here
+    import yaml  # PyYAML: the teacher's environment has it; the hub reads no course.yml through here
 
     path = Path(root) / COURSE_FILE
     return (yaml.safe_load(path.read_text()) if path.exists() else None) or {}
