@@ -34,8 +34,8 @@ from course_lib import metrics
 from course_lib.chapters import compare
 from course_lib.core import assets, data
 from course_lib.core.train import fit, minimize
+from course_lib.metrics.likelihood import importance_weighted_nll
 from course_lib.models import VAE, gan
-from course_lib.models.vae import importance_weighted_nll
 
 from course_answers.a02_variational_autoencoders import negative_elbo
 from course_answers.a04_gan_basics import gan_step

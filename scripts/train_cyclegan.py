@@ -16,6 +16,7 @@ import time
 
 import torch
 
+from course_lib import metrics
 from course_lib.chapters import wardrobe_app
 from course_lib.core import assets, config
 
@@ -31,10 +32,10 @@ def checks(model, plain, striped) -> dict:
     with torch.no_grad():
         to_striped, to_plain = model.ab(plain), model.ba(striped)
         cycle = ((model.ba(to_striped) - plain).abs().mean() + (model.ab(to_plain) - striped).abs().mean()) / 2
-    return {"plain_to_striped_iou": mean4(wardrobe_app.silhouette_iou(to_striped, plain)),
-            "plain_to_striped_contrast": mean4(wardrobe_app.stripe_contrast(to_striped)),
-            "striped_to_plain_iou": mean4(wardrobe_app.silhouette_iou(to_plain, striped)),
-            "striped_to_plain_contrast": mean4(wardrobe_app.stripe_contrast(to_plain)),
+    return {"plain_to_striped_iou": mean4(metrics.silhouette_iou(to_striped, plain)),
+            "plain_to_striped_contrast": mean4(metrics.stripe_contrast(to_striped)),
+            "striped_to_plain_iou": mean4(metrics.silhouette_iou(to_plain, striped)),
+            "striped_to_plain_contrast": mean4(metrics.stripe_contrast(to_plain)),
             "cycle_error": round(cycle.item(), 4)}
 
 
@@ -50,8 +51,8 @@ def main():
     plain = wardrobe_app.fabric_domain(500, 60, *PLAIN).images
     striped = wardrobe_app.fabric_domain(500, 61, *STRIPED).images
     card = {"updates": 0, "batch_size": 16, "train_cpu_seconds": 0.0, "checks": [],
-            "references": {"plain_contrast": mean4(wardrobe_app.stripe_contrast(plain)),
-                           "striped_contrast": mean4(wardrobe_app.stripe_contrast(striped))},
+            "references": {"plain_contrast": mean4(metrics.stripe_contrast(plain)),
+                           "striped_contrast": mean4(metrics.stripe_contrast(striped))},
             "hardware": assets.hardware(), "torch": str(torch.__version__),
             "data": "wardrobe renders (course_lib.core.wardrobe): 12,000 plain garments (seed 50), 12,000 other "
                     "garments striped with texture U[0.6, 1] (seed 51), unpaired",

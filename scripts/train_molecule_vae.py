@@ -25,6 +25,7 @@ from course_lib.chapters import molecules as mol
 from course_lib.core import assets, config
 from course_lib.core import data as mdata
 from course_lib.core.train import fit
+from course_lib.models.sequence import seq_negative_elbo
 
 
 def evaluate(model, data, test, train_smiles):
@@ -55,7 +56,7 @@ def train(kind, train_smiles, test_smiles, minutes, beta_max, prop_weight=0.0, f
 
     def step(model, batch, _):   # owns its optimizer: it also updates the property head
         ids, targets = batch
-        out = mol.seq_negative_elbo(model, ids, warmup["beta"], head, targets, prop_weight)
+        out = seq_negative_elbo(model, ids, warmup["beta"], head, targets, prop_weight)
         opt.zero_grad()
         out["loss"].backward()
         torch.nn.utils.clip_grad_norm_(params, 5.0)   # GRUs: the occasional exploding gradient

@@ -67,8 +67,16 @@ def test_warnings_go_to_stdout_so_nbgrader_does_not_fail_the_cell(capsys):
 
     with warnings.catch_warnings():
         warnings.simplefilter("always")
-        course_lib.teaching.checks._show_warnings_on_stdout()
+        course_lib.teaching.checks.show_warnings_on_stdout()
         # torch warns "Converting a tensor with requires_grad=True to a scalar ..." only once per process
         warnings.warn("Converting a tensor with requires_grad=True to a scalar", UserWarning, stacklevel=1)
     out, err = capsys.readouterr()
     assert "requires_grad" in out and err == ""
+
+
+def test_importing_the_checks_leaves_warnings_alone():
+    import subprocess
+    import sys
+    code = ("import warnings; before = warnings.showwarning; import course_lib.teaching.checks; "
+            "assert warnings.showwarning is before, 'importing the checks replaced warnings.showwarning'")
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -111,7 +111,7 @@ def test_scores_of_real_images_against_themselves_sit_at_the_floor():
         real, _ = data.fashion_mnist("test", n=400)
     except data.DataNotFoundError:
         pytest.skip("Fashion-MNIST is not available here")
-    out = compare.scores(metrics.features(real, clf), real, clf)
+    out = metrics.image_scores(metrics.features(real, clf), real, clf)
     assert out["fid"] == pytest.approx(0.0, abs=1e-3)
     assert out["precision"] == 1.0 and out["recall"] == 1.0
     assert out["classes covered"] == 10 and 0.1 <= out["largest class"] < 0.2
@@ -131,7 +131,7 @@ def test_scores_report_feature_spread_and_the_class_histogram():
     clf = assets.pretrained(metrics.CLASSIFIER)[0]
     torch.manual_seed(8)
     real = torch.rand(200, 1, 28, 28)
-    out = compare.scores(metrics.features(real, clf), real[:1].expand(200, 1, 28, 28).clone(), clf)
+    out = metrics.image_scores(metrics.features(real, clf), real[:1].expand(200, 1, 28, 28).clone(), clf)
     assert out["feature spread"] == pytest.approx(0.0, abs=1e-6)      # one image repeated: no spread
     assert sum(out["histogram"]) == 200 and out["classes covered"] == 1 and out["largest class"] == 1.0
 

@@ -6,7 +6,9 @@ import torch
 from torch import nn
 
 from course_lib import metrics
-from course_lib.chapters import toy2d
+from course_lib.chapters import compare
+from course_lib.chapters.gan_game import train_toy_gan
+from course_lib.core import toy2d
 from course_lib.models import gan
 
 from course_answers import a04_gan_basics as a04
@@ -74,7 +76,7 @@ def test_discriminator_variants_and_packing():
 
 
 def test_train_toy_gan_runs_and_snapshots():
-    G, history, shots = gan.train_toy_gan(lambda n: toy2d.ring(n), gan.toy_discriminator(), 20, a04.gan_step, snapshots=2,
+    G, history, shots = train_toy_gan(lambda n: toy2d.ring(n), gan.toy_discriminator(), 20, a04.gan_step, snapshots=2,
                                           batch=32)
     assert len(history.steps["d_loss"]) == 20 and sorted(shots) == [10, 20] and shots[20].shape == (1000, 2)
 
@@ -139,7 +141,7 @@ def test_with_r1_around_a_plain_step_is_the_step_with_r1_in_d_loss():
 
 def test_train_toy_gan_decays_learning_rates_to_zero():
     D = gan.toy_discriminator("plain", hidden=8)
-    G, history, _ = gan.train_toy_gan(lambda n: toy2d.ring(n), D, 20, a04.gan_step, batch=16, lr_decay=True, betas=(0.0, 0.99))
+    G, history, _ = train_toy_gan(lambda n: toy2d.ring(n), D, 20, a04.gan_step, batch=16, lr_decay=True, betas=(0.0, 0.99))
     assert len(history.steps["d_loss"]) == 20
 
 
@@ -160,10 +162,10 @@ def test_forward_kl_covers_every_mode_and_reverse_kl_seeks_one():
     """One Gaussian fitted to the 8-mode ring, same start, optimiser and budget: maximum likelihood (forward KL)
     covers all modes at the cost of precision; reverse KL sits on one mode, at the single-mode floor log 8."""
     centres = toy2d.ring_centres()
-    forward = toy2d.divergence_report(*toy2d.fit_gaussian(centres, 0.1, "forward", steps=400), centres, 0.1)
-    reverse = toy2d.divergence_report(*toy2d.fit_gaussian(centres, 0.1, "reverse", steps=400), centres, 0.1)
+    forward = metrics.divergence_report(*compare.fit_gaussian(centres, 0.1, "forward", steps=400), centres, 0.1)
+    reverse = metrics.divergence_report(*compare.fit_gaussian(centres, 0.1, "reverse", steps=400), centres, 0.1)
     assert forward["modes covered"] == 8 and forward["recall"] > 0.95 and forward["precision"] < 0.2
     assert reverse["modes covered"] == 1 and reverse["precision"] > 0.9 and reverse["recall"] < 0.2
     assert abs(reverse["KL(q||p)"] - math.log(8)) < 0.2 and forward["KL(p||q)"] < reverse["KL(p||q)"]
     with pytest.raises(ValueError, match="forward' or 'reverse"):
-        toy2d.fit_gaussian(centres, 0.1, "sideways", steps=1)
+        compare.fit_gaussian(centres, 0.1, "sideways", steps=1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from course_lib.chapters import toy2d
+from course_lib.core import toy2d
 from course_lib.models import VAE, gan
 from course_lib.teaching import harnesses as H
 from course_lib.teaching.checks import ExerciseError

@@ -3,6 +3,7 @@ import math
 import pytest
 import torch
 
+from course_lib.metrics import likelihood
 from course_lib.models import VAE
 from course_lib.models import vae as V
 
@@ -76,7 +77,7 @@ def test_importance_weighted_bound_is_tighter_than_elbo():
     x = torch.rand(64, 1, 28, 28).round()
     torch.manual_seed(1)
     neg_elbo = torch.stack([a02.negative_elbo(model, x)["loss"] for _ in range(50)]).mean().item()
-    nll = {k: V.importance_weighted_nll(model, x, k=k).mean().item() for k in (1, 10, 100)}
+    nll = {k: likelihood.importance_weighted_nll(model, x, k=k).mean().item() for k in (1, 10, 100)}
     assert nll[1] == pytest.approx(neg_elbo, rel=0.01)
     assert nll[100] < nll[10] < nll[1]
 
@@ -96,7 +97,7 @@ def test_elbo_of_the_encoders_q_matches_the_closed_form_elbo():
     model, x = VAE(latent_dim=2, arch="mlp", hidden=16), torch.rand(4, 1, 28, 28).round()
     with torch.no_grad():
         mu, logvar = model.encode(x)
-        monte_carlo = V.elbo_of(model, x, mu, logvar, k=4000)
+        monte_carlo = likelihood.elbo_of(model, x, mu, logvar, k=4000)
         rec = torch.stack([V.reconstruction_nll(model.decode_logits(a02.reparameterize(mu, logvar)), x)
                            for _ in range(4000)]).mean(0)
     closed_form = -(rec + a02.kl_divergence(mu, logvar))   # the Monte-Carlo KL of elbo_of against the exact one
@@ -107,11 +108,11 @@ def test_amortisation_gap_improves_each_images_elbo_and_leaves_the_model_alone()
     torch.manual_seed(4)
     model, x = VAE(latent_dim=2, arch="mlp", hidden=16), torch.rand(6, 1, 28, 28).round()
     before = [p.detach().clone() for p in model.parameters()]
-    gap = V.amortisation_gap(model, x, steps=60, lr=0.05, k=4, k_eval=256)
+    gap = likelihood.amortisation_gap(model, x, steps=60, lr=0.05, k=4, k_eval=256)
     assert gap["encoder"].shape == gap["optimised"].shape == (6,)
     assert (gap["optimised"] > gap["encoder"]).float().mean() >= 5 / 6   # an ELBO climbed per image
     assert all(torch.equal(b, p) for b, p in zip(before, model.parameters()))
     assert all(p.grad is None for p in model.parameters()), "the decoder's weights get no gradient"
     with torch.no_grad():
-        iwae = -V.importance_weighted_nll(model, x, k=2000)
+        iwae = -likelihood.importance_weighted_nll(model, x, k=2000)
     assert (gap["optimised"].mean() <= iwae.mean() + 0.5)   # still a lower bound on log p(x), up to noise

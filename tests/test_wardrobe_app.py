@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import torch
 
+from course_lib import metrics
 from course_lib.chapters import wardrobe_app as A
 from course_lib.core import assets, wardrobe
 from course_lib.models.translation import CycleGAN, UNet, patch_discriminator
@@ -30,7 +31,7 @@ def test_restyle_keeps_shape_and_takes_fabric():
     plain = a.factors.clone()
     plain[:, 3], plain[:, 4] = 0.0, 1.0
     assert torch.allclose(out, wardrobe.render(a.labels, plain))
-    iou = A.silhouette_iou(out, a.images)   # the same shape in another fabric: edges move by under a pixel
+    iou = metrics.silhouette_iou(out, a.images)   # the same shape in another fabric: edges move by under a pixel
     assert iou.mean() > 0.93 and iou.min() > 0.85
 
 
@@ -54,8 +55,8 @@ def test_iou_and_extent():
     a[..., :14, :] = 1
     b = torch.zeros(1, 1, 28, 28)
     b[..., 7:21, :] = 1
-    assert A.silhouette_iou(a, b).item() == pytest.approx(7 / 21)
-    assert A.extent(a)[0].tolist() == pytest.approx([0.5, 1.0])
+    assert metrics.silhouette_iou(a, b).item() == pytest.approx(7 / 21)
+    assert metrics.extent(a)[0].tolist() == pytest.approx([0.5, 1.0])
 
 
 def test_blend_ends_are_the_two_designs():
@@ -66,14 +67,14 @@ def test_blend_ends_are_the_two_designs():
 
 def test_avatar_torso_matches_a_top_of_the_same_size():
     for w, h in [(0.2, 0.3), (0.8, 0.9)]:
-        person, torso = A.avatar(w, h), A.torso(w, h)
+        person, torso = wardrobe.avatar(w, h), wardrobe.torso(w, h)
         assert person.shape == (1, 56, 40) and torso.any() and (person[0][torso] > 0).all()
         top = wardrobe.render([0], [[0.0, w, h, 0.0, 1.0]])[0]
-        placed = A.place(top)[0] > A.THRESHOLD
+        placed = wardrobe.place(top)[0] > wardrobe.THRESHOLD
         assert (placed & torso).sum() / torso.sum() > 0.85     # the top covers its own-size torso
-        scores = A.fit_scores(person, torso, top)
+        scores = metrics.fit_scores(person, torso, top)
         assert scores["torso covered"] > 0.85 and scores["off the body"] < 0.2
-    dressed = A.try_on(A.avatar(0.5, 0.5), top)
+    dressed = wardrobe.try_on(wardrobe.avatar(0.5, 0.5), top)
     assert dressed.shape == (1, 56, 40) and dressed.max() > 0.35
 
 
@@ -83,9 +84,9 @@ def test_stripe_contrast_grows_with_the_stripes():
     for texture in (0.0, 0.5, 1.0):
         f = w.factors.clone()
         f[:, 3] = texture
-        means.append(A.stripe_contrast(wardrobe.render(w.labels, f)).mean().item())
+        means.append(metrics.stripe_contrast(wardrobe.render(w.labels, f)).mean().item())
     assert means[0] < means[1] < means[2]
-    assert A.stripe_contrast(torch.zeros(2, 1, 28, 28)).tolist() == [0.0, 0.0]   # nothing inside: no stripes
+    assert metrics.stripe_contrast(torch.zeros(2, 1, 28, 28)).tolist() == [0.0, 0.0]   # nothing inside: no stripes
 
 
 def test_l1_only_pix2pix_trains_the_generator_alone():
@@ -101,7 +102,7 @@ def test_fabric_domain_draws_the_texture_in_its_range():
     assert plain.factors[:, 3].eq(0).all() and striped.factors[:, 3].min() >= 0.6 and striped.factors[:, 3].max() <= 1
     assert torch.equal(striped.images, wardrobe.render(striped.labels, striped.factors))
     assert torch.equal(A.fabric_domain(200, 2, 0.6, 1.0).images, striped.images)   # the same for the same seed
-    assert A.stripe_contrast(plain.images).mean() < A.stripe_contrast(striped.images).mean()
+    assert metrics.stripe_contrast(plain.images).mean() < metrics.stripe_contrast(striped.images).mean()
 
 
 def test_cyclegan_step_moves_both_generators_and_both_discriminators():
@@ -153,6 +154,6 @@ def test_shipped_cyclegan_loads_with_its_card_and_translates():
     plain, striped = A.fabric_domain(100, 90, 0.0, 0.0).images, A.fabric_domain(100, 91, 0.6, 1.0).images
     with torch.no_grad():
         to_striped, to_plain = model.ab(plain), model.ba(striped)
-    assert A.silhouette_iou(to_striped, plain).mean() > 0.9 and A.silhouette_iou(to_plain, striped).mean() > 0.9
-    assert A.stripe_contrast(to_striped).mean() > A.stripe_contrast(plain).mean() + 0.03   # the fabric changed ...
-    assert A.stripe_contrast(to_plain).mean() < A.stripe_contrast(striped).mean() - 0.03   # ... both ways
+    assert metrics.silhouette_iou(to_striped, plain).mean() > 0.9 and metrics.silhouette_iou(to_plain, striped).mean() > 0.9
+    assert metrics.stripe_contrast(to_striped).mean() > metrics.stripe_contrast(plain).mean() + 0.03   # the fabric changed ...
+    assert metrics.stripe_contrast(to_plain).mean() < metrics.stripe_contrast(striped).mean() - 0.03   # ... both ways

@@ -18,9 +18,9 @@ import torch
 import torch.nn.functional as F
 from torch.distributions import Normal, kl_divergence
 
-from .. import metrics
 from ..core.data import batched
 from ..core.data import loader as make_loader
+from ..core.toy2d import mixture, mixture_log_density
 from ..core.train import fit, linear_decay, minimize
 from ..metrics import n_parameters
 from ..models import VAE, gan
@@ -150,20 +150,6 @@ def images_per_second(sample, n: int = 1000) -> float:
     return n / (time.perf_counter() - start)
 
 
-def scores(real_features, images, classifier, fid=metrics.fid_from_features,
-           precision_recall=metrics.manifold_scores) -> dict:
-    """One column of the comparison table for ``images`` against real features."""
-    fake_features = metrics.features(images, classifier)
-    classes = metrics.class_histogram(images, classifier)
-    spread = torch.cov(fake_features.double().T).trace() / torch.cov(real_features.double().T).trace()
-    return {"fid": fid(real_features, fake_features), **precision_recall(real_features, fake_features),
-            "feature spread": spread.item(), "histogram": classes.tolist(),
-            "classes covered": int((classes >= 0.02 * len(images)).sum()),
-            "largest class": classes.max().item() / len(images),
-            "sharpness": metrics.laplacian_variance(images).mean().item(),
-            "high-freq share": metrics.high_frequency_energy(images).mean().item()}
-
-
 def edge_images(positions, size: int = 28) -> torch.Tensor:
     """Sharp vertical edges: image k is 0 left of column positions[k] and 1 from there on."""
     columns = torch.arange(size)
@@ -187,3 +173,39 @@ def radial_power_spectrum(images) -> tuple[torch.Tensor, torch.Tensor]:
     return (bins[1:] + bins[:-1]) / 2, total / count.clamp_min(1)
 
 
+# ---- one Gaussian fitted to a 2-D mixture by each direction of KL (section 1)
+
+
+def fit_gaussian(centres: torch.Tensor, std: float, direction: str, steps: int = 600, samples: int = 512,
+                 lr: float = 0.05, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+    """The Gaussian q = N(m, C) closest to the mixture p (``centres``, ``std``) in one direction of KL; returns (m, C).
+
+    ``forward``: KL(p || q) = E_p[log p - log q], minimised by maximum likelihood on samples of p (what a VAE's
+    training does to its model: mode-covering). ``reverse``: KL(q || p) = E_q[log q - log p], minimised through
+    reparameterised samples of q (the direction a GAN's generator leans to: against the optimal discriminator the
+    non-saturating loss minimises KL(q || p) - 2 JS, Arjovsky & Bottou 2017: mode-seeking). Same start, optimiser,
+    steps and samples per step for both: only the direction differs."""
+    g = torch.Generator().manual_seed(seed)
+    mean = torch.tensor([0.3, 0.2], requires_grad=True)                  # off-centre, so no symmetry decides
+    raw = torch.zeros(3, requires_grad=True)                               # C = L L^T, L lower triangular
+    optimizer = torch.optim.Adam([mean, raw], lr=lr)
+    for _ in range(steps):
+        scale = torch.stack([torch.stack([_positive(raw[0]), torch.zeros(())]),
+                             torch.stack([raw[1], _positive(raw[2])])])
+        q = torch.distributions.MultivariateNormal(mean, scale_tril=scale)
+        if direction == "forward":
+            loss = -q.log_prob(mixture(centres, samples, std, seed=int(torch.randint(2**31, (1,), generator=g)))).mean()
+        elif direction == "reverse":
+            x = mean + torch.randn(samples, 2, generator=g) @ scale.T          # reparameterised samples of q
+            loss = (q.log_prob(x) - mixture_log_density(x, centres, std)).mean()
+        else:
+            raise ValueError(f"direction must be 'forward' or 'reverse', not {direction!r}")
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    return mean.detach(), (scale @ scale.T).detach()
+
+
+def _positive(x: torch.Tensor) -> torch.Tensor:
+    """A scale > 0 from any real number (softplus; at 0 it gives about 0.69)."""
+    return torch.nn.functional.softplus(x) + 1e-4

@@ -18,13 +18,10 @@ import re
 from pathlib import Path
 
 import torch
-import torch.nn.functional as F
-from torch.distributions import Normal, kl_divergence
 
 from ..core import assets, plots
 from ..metrics.molecules import rdkit_chem
 from ..models.sequence import BOS, BOS_ID, EOS, EOS_ID, PAD, PAD_ID, SeqVAE
-from ..models.vae import PRIOR
 
 _SMILES_TOKEN = re.compile(r"(\[[^\]]+\]|Br|Cl|%\d\d|.)")
 
@@ -116,26 +113,6 @@ class Vocab:
                 tokens.append(self.itos[i])
             texts.append("".join(tokens))
         return texts
-
-
-def seq_negative_elbo(model: SeqVAE, ids, beta: float = 1.0, head=None, targets=None, weight: float = 1.0) -> dict:
-    """-ELBO for sequences: summed token cross-entropy (pads ignored) + beta * KL.
-
-    With a ``head`` (a small network z -> properties) and standardised ``targets``, the loss also
-    gets ``weight`` * their squared error, as in Gomez-Bombarelli et al. (2018): predicting the
-    properties from a *sampled* z arranges the latent space so that they change smoothly in it.
-    """
-    mu, logvar = model.encode(ids)
-    q = Normal(mu, torch.exp(0.5 * logvar), validate_args=False)
-    z = q.rsample()
-    logits = model.decode_logits(z, ids)
-    rec = F.cross_entropy(logits.transpose(1, 2), ids[:, 1:], ignore_index=PAD_ID, reduction="none").sum(dim=1)
-    kl = kl_divergence(q, PRIOR).sum(dim=1)
-    out = {"loss": (rec + beta * kl).mean(), "rec": rec.mean(), "kl": kl.mean()}
-    if head is not None:
-        out["prop"] = (head(z) - targets).pow(2).sum(dim=1).mean()
-        out["loss"] = out["loss"] + weight * out["prop"]
-    return out
 
 
 def draw(smiles: list[str], legends: list[str] | None = None, per_row: int = 5, alt: str | None = None):

@@ -34,7 +34,6 @@ from ..models.translation import CycleGAN, TransferNet, UNet, patch_discriminato
 
 STYLE = (3, 4)            # the fabric factors: texture (stripes) and brightness
 PRETRAINED_CYCLEGAN = "cyclegan_wardrobe"   # made by scripts/train_cyclegan.py: assets.pretrained(PRETRAINED_CYCLEGAN)
-THRESHOLD = 0.15          # try-on mask: a wardrobe garment is never darker than 0.29 inside, the background 0
 
 
 def restyle(labels, factors, fabric) -> torch.Tensor:
@@ -142,91 +141,8 @@ def train_cyclegan(a, b, updates: int, seed: int = 0, batch_size: int = 16, chec
     return model.eval(), {"cpu_s": cpu}
 
 
-def silhouette(images, share: float = 0.2) -> torch.Tensor:
-    """Boolean masks (N, H, W): pixels brighter than ``share`` of the image's brightest pixel, so a
-    dark fabric and a bright one give (almost) the same silhouette."""
-    return images[:, 0] > share * images.amax(dim=(1, 2, 3))[:, None, None]
-
-
-def silhouette_iou(a, b) -> torch.Tensor:
-    """Intersection over union of the two images' silhouettes, per pair."""
-    ma, mb = silhouette(a).flatten(1), silhouette(b).flatten(1)
-    return (ma & mb).sum(1) / (ma | mb).sum(1).clamp_min(1)
-
-
-def stripe_contrast(images) -> torch.Tensor:
-    """How striped each garment is: the mean |difference| between vertically neighbouring pixels deep inside its
-    silhouette (the pixel and its neighbours inside), over the mean brightness there. The wardrobe's stripes run
-    across the garment: on 500 garments plain fabric scores 0.06 (a garment's own inner edges), texture 0.5
-    scores 0.10 and the densest stripes 0.18."""
-    m = silhouette(images).float()[:, None]
-    deep = F.max_pool2d(1 - m, 3, stride=1, padding=1) == 0   # no pixel outside within one step
-    both = (deep[:, :, 1:] & deep[:, :, :-1]).float()
-    step = (images[:, :, 1:] - images[:, :, :-1]).abs()
-    inside = (images * deep).flatten(1).sum(1) / deep.flatten(1).sum(1).clamp_min(1)
-    return (step * both).flatten(1).sum(1) / both.flatten(1).sum(1).clamp_min(1) / inside.clamp_min(1e-6)
-
-
-def extent(images) -> torch.Tensor:
-    """(N, 2): the share of rows and of columns that the garment's silhouette touches: its length and width."""
-    m = silhouette(images)
-    return torch.stack([m.any(2).float().mean(1), m.any(1).float().mean(1)], dim=1)
-
-
 @torch.no_grad()
 def blend(decode, a, b, steps: int = 11):
     """(8): decode((1 - t) a + t b) for t = 0, 0.1, ..., 1: (steps, 1, 28, 28)."""
     t = torch.linspace(0, 1, steps)[:, None]
     return decode(torch.lerp(a[None], b[None], t))
-
-
-TOP = 8                   # the garment frame's top row on the avatar's canvas
-
-
-def _canvas_grid(size):
-    """Canvas pixel centres in the garment frame's units (a garment placed at row TOP, centred)."""
-    h, w = size
-    v = (torch.arange(h) - TOP + 0.5)[:, None] / 28 * 2 - 1
-    u = ((torch.arange(w) + 0.5)[None, :] - w / 2) / 28 * 2
-    return u, v
-
-
-def torso(width: float, height: float, size=(56, 40)) -> torch.Tensor:
-    """The torso (H, W) as a boolean mask, drawn with the wardrobe top's formulas: half-width
-    0.28 + 0.22 width, from -0.75 down to -0.75 + 0.9 + 0.6 height."""
-    u, v = _canvas_grid(size)
-    return (u.abs() <= 0.28 + 0.22 * width) & (v >= -0.75) & (v <= 0.15 + 0.6 * height)
-
-
-def avatar(width: float, height: float, size=(56, 40)) -> torch.Tensor:
-    """A drawn person (1, H, W), grey 0.35 on black: head, torso, arms, legs, in the wardrobe's size
-    scale, so that a top requested at (width, height) fits the torso."""
-    u, v = _canvas_grid(size)
-    hw, end = 0.28 + 0.22 * width, 0.15 + 0.6 * height
-    head = (u ** 2 + (v + 1.05) ** 2).sqrt() <= 0.28
-    arms = ((u.abs() - hw - 0.12).abs() <= 0.1) & (v >= -0.7) & (v <= end - 0.1)
-    legs = ((u.abs() - hw / 2).abs() <= hw / 2 - 0.04) & (v > end) & (v <= end + 1.1)
-    return 0.35 * (torso(width, height, size) | head | arms | legs).float()[None]
-
-
-def place(garment, size=(56, 40)) -> torch.Tensor:
-    """The garment (1, 28, 28) alone on an empty canvas (1, H, W), its frame's top at row TOP."""
-    canvas = torch.zeros(1, *size)
-    left = (size[1] - 28) // 2
-    canvas[:, TOP:TOP + 28, left:left + 28] = garment
-    return canvas
-
-
-def try_on(person, garment) -> torch.Tensor:
-    """(9): out = m * garment + (1 - m) * avatar, m = 1 where the placed garment is visible."""
-    layer = place(garment, tuple(person.shape[-2:]))
-    m = (layer > THRESHOLD).float()
-    return m * layer + (1 - m) * person
-
-
-def fit_scores(person, torso_mask, garment) -> dict:
-    """Share of the torso the garment covers, and share of the garment off the body."""
-    g = place(garment, tuple(person.shape[-2:]))[0] > THRESHOLD
-    body = person[0] > 0
-    return {"torso covered": (g & torso_mask).sum().item() / torso_mask.sum().item(),
-            "off the body": (g & ~body).sum().item() / max(1, g.sum().item())}

@@ -135,3 +135,50 @@ def make_wardrobe(n: int = 10_000, seed: int = 0, classes=None) -> Wardrobe:
     factors = torch.rand(n, len(FACTORS), generator=g)
     factors[:, 0] *= torch.tensor(HAS_SLEEVES)[labels].float()
     return Wardrobe(render(labels, factors), labels, factors)
+
+
+# ---- avatars and the try-on (notebook 08, (9)): a person drawn in the wardrobe's size scale
+
+THRESHOLD = 0.15          # try-on mask: a wardrobe garment is never darker than 0.29 inside, the background 0
+TOP = 8                   # the garment frame's top row on the avatar's canvas
+
+
+def _canvas_grid(size):
+    """Canvas pixel centres in the garment frame's units (a garment placed at row TOP, centred)."""
+    h, w = size
+    v = (torch.arange(h) - TOP + 0.5)[:, None] / 28 * 2 - 1
+    u = ((torch.arange(w) + 0.5)[None, :] - w / 2) / 28 * 2
+    return u, v
+
+
+def torso(width: float, height: float, size=(56, 40)) -> torch.Tensor:
+    """The torso (H, W) as a boolean mask, drawn with the wardrobe top's formulas: half-width
+    0.28 + 0.22 width, from -0.75 down to -0.75 + 0.9 + 0.6 height."""
+    u, v = _canvas_grid(size)
+    return (u.abs() <= 0.28 + 0.22 * width) & (v >= -0.75) & (v <= 0.15 + 0.6 * height)
+
+
+def avatar(width: float, height: float, size=(56, 40)) -> torch.Tensor:
+    """A drawn person (1, H, W), grey 0.35 on black: head, torso, arms, legs, in the wardrobe's size
+    scale, so that a top requested at (width, height) fits the torso."""
+    u, v = _canvas_grid(size)
+    hw, end = 0.28 + 0.22 * width, 0.15 + 0.6 * height
+    head = (u ** 2 + (v + 1.05) ** 2).sqrt() <= 0.28
+    arms = ((u.abs() - hw - 0.12).abs() <= 0.1) & (v >= -0.7) & (v <= end - 0.1)
+    legs = ((u.abs() - hw / 2).abs() <= hw / 2 - 0.04) & (v > end) & (v <= end + 1.1)
+    return 0.35 * (torso(width, height, size) | head | arms | legs).float()[None]
+
+
+def place(garment, size=(56, 40)) -> torch.Tensor:
+    """The garment (1, 28, 28) alone on an empty canvas (1, H, W), its frame's top at row TOP."""
+    canvas = torch.zeros(1, *size)
+    left = (size[1] - 28) // 2
+    canvas[:, TOP:TOP + 28, left:left + 28] = garment
+    return canvas
+
+
+def try_on(person, garment) -> torch.Tensor:
+    """(9): out = m * garment + (1 - m) * avatar, m = 1 where the placed garment is visible."""
+    layer = place(garment, tuple(person.shape[-2:]))
+    m = (layer > THRESHOLD).float()
+    return m * layer + (1 - m) * person

@@ -22,6 +22,7 @@ from torch import nn
 from ..core import assets
 from ..core.data import batched
 from ..models.classifier import Classifier
+from .codes import high_frequency_energy, laplacian_variance
 
 CLASSIFIER = "fmnist_classifier"   # the shipped checkpoint's name in course_lib/assets
 
@@ -105,6 +106,17 @@ def report(real: torch.Tensor, fake: torch.Tensor, classifier: Classifier | None
             "classes": class_histogram(fake, classifier).tolist()}
 
 
-# ---- generators of 2-D points (notebook 04) and style spaces (notebook 07) ----
-
-
+def image_scores(real_features, images, classifier, fid=fid_from_features,
+                 precision_recall=manifold_scores) -> dict:
+    """Every score of ``images`` against real features, one column of notebook 06's comparison table: FID,
+    precision and recall (by the functions given), feature spread, the class histogram and its extremes, sharpness
+    and the high-frequency share."""
+    fake_features = features(images, classifier)
+    classes = class_histogram(images, classifier)
+    spread = torch.cov(fake_features.double().T).trace() / torch.cov(real_features.double().T).trace()
+    return {"fid": fid(real_features, fake_features), **precision_recall(real_features, fake_features),
+            "feature spread": spread.item(), "histogram": classes.tolist(),
+            "classes covered": int((classes >= 0.02 * len(images)).sum()),
+            "largest class": classes.max().item() / len(images),
+            "sharpness": laplacian_variance(images).mean().item(),
+            "high-freq share": high_frequency_energy(images).mean().item()}

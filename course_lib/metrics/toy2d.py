@@ -1,10 +1,12 @@
-"""Measurements of notebook 04's 2-D game: the optimal discriminator and the Jensen-Shannon divergence
-from the two densities, and how many of a mixture's modes a generator covers."""
+"""Measurements of the 2-D game (notebooks 04, 06): the optimal discriminator and the Jensen-Shannon divergence
+from the two densities, how many of a mixture's modes a generator covers, and where a Gaussian fit puts its mass."""
 from __future__ import annotations
 
 import math
 
 import torch
+
+from ..core.toy2d import mixture, mixture_log_density
 
 
 def optimal_discriminator_logit(x, log_p_data, log_p_g) -> torch.Tensor:
@@ -30,3 +32,23 @@ def mode_coverage(samples: torch.Tensor, centres: torch.Tensor, std: float, min_
     counts = torch.bincount(nearest[good], minlength=len(centres))
     return {"modes": int((counts >= min_share * len(samples)).sum()), "of": len(centres),
             "high_quality": good.float().mean().item()}
+
+
+@torch.no_grad()
+def divergence_report(mean: torch.Tensor, cov: torch.Tensor, centres: torch.Tensor, std: float, n: int = 20_000,
+                      seed: int = 0) -> dict:
+    """Where a Gaussian fit q puts its mass against the mixture p: modes covered (centres within 2 standard
+    deviations of q, in its own metric), precision (q's samples within 3 std of some mode: the share that looks
+    like data), recall (p's samples within q's 2-sigma ellipse: the share of the data q covers), both KLs (Monte
+    Carlo, in nats)."""
+    q = torch.distributions.MultivariateNormal(mean, covariance_matrix=cov)
+    x_q = mean + torch.randn(n, 2, generator=torch.Generator().manual_seed(seed)) @ q.scale_tril.T
+    x_p = mixture(centres, n, std, seed=seed)
+    inv = torch.linalg.inv(cov)
+    mahalanobis = lambda x: ((x - mean) @ inv * (x - mean)).sum(1).sqrt()   # noqa: E731
+    log_p = lambda x: mixture_log_density(x, centres, std)                 # noqa: E731
+    return {"modes covered": int((mahalanobis(centres) < 2).sum()),
+            "precision": float((torch.cdist(x_q, centres).min(1).values < 3 * std).float().mean()),
+            "recall": float((mahalanobis(x_p) < 2).float().mean()),
+            "KL(p||q)": float((log_p(x_p) - q.log_prob(x_p)).mean()),
+            "KL(q||p)": float((q.log_prob(x_q) - log_p(x_q)).mean())}

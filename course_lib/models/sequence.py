@@ -3,7 +3,11 @@ decoder that starts from z and also sees z at every step. Its data and training:
 from __future__ import annotations
 
 import torch
+import torch.nn.functional as F
 from torch import nn
+from torch.distributions import Normal, kl_divergence
+
+from .vae import PRIOR
 
 PAD, BOS, EOS = "<pad>", "<bos>", "<eos>"
 PAD_ID, BOS_ID, EOS_ID = 0, 1, 2   # their indices: every Vocab lists them first, in this order
@@ -52,3 +56,23 @@ class SeqVAE(nn.Module):
                 token = torch.multinomial(logits.softmax(dim=1).cpu(), 1, generator=generator).to(z.device)
             ids.append(token)
         return torch.cat(ids, dim=1)
+
+
+def seq_negative_elbo(model: SeqVAE, ids, beta: float = 1.0, head=None, targets=None, weight: float = 1.0) -> dict:
+    """-ELBO for sequences: summed token cross-entropy (pads ignored) + beta * KL.
+
+    With a ``head`` (a small network z -> properties) and standardised ``targets``, the loss also
+    gets ``weight`` * their squared error, as in Gomez-Bombarelli et al. (2018): predicting the
+    properties from a *sampled* z arranges the latent space so that they change smoothly in it.
+    """
+    mu, logvar = model.encode(ids)
+    q = Normal(mu, torch.exp(0.5 * logvar), validate_args=False)
+    z = q.rsample()
+    logits = model.decode_logits(z, ids)
+    rec = F.cross_entropy(logits.transpose(1, 2), ids[:, 1:], ignore_index=PAD_ID, reduction="none").sum(dim=1)
+    kl = kl_divergence(q, PRIOR).sum(dim=1)
+    out = {"loss": (rec + beta * kl).mean(), "rec": rec.mean(), "kl": kl.mean()}
+    if head is not None:
+        out["prop"] = (head(z) - targets).pow(2).sum(dim=1).mean()
+        out["loss"] = out["loss"] + weight * out["prop"]
+    return out

@@ -12,18 +12,16 @@ import torch
 from torch import nn
 
 
-def _show_warnings_on_stdout() -> None:
+def show_warnings_on_stdout() -> None:
     """nbgrader scores a test cell that writes to stderr as failed, and Python prints warnings
     there: a correct answer that triggers a harmless warning (``float(loss)`` on a tensor that
-    requires grad, ``torch.tensor(z)``) would lose its points. The notebooks import this module
-    in their setup cell, so warnings are shown on stdout instead: still visible, never a failure."""
+    requires grad, ``torch.tensor(z)``) would lose its points. Each graded notebook calls this in
+    its setup cell, so warnings are shown on stdout instead: still visible, never a failure.
+    Importing this module changes nothing."""
     def show(message, category, filename, lineno, file=None, line=None):
         sys.stdout.write(warnings.formatwarning(message, category, filename, lineno, line))
 
     warnings.showwarning = show
-
-
-_show_warnings_on_stdout()
 
 
 class ExerciseError(AssertionError):

@@ -53,7 +53,7 @@ class _Point(nn.Module):
 
 @probe(NB04, "ex3_hidden")
 def _gan_step(ns):
-    from course_lib.chapters import toy2d
+    from course_lib.core import toy2d
     from course_lib.models import gan
 
     step, out = ns["gan_step"], {}
