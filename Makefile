@@ -16,7 +16,7 @@ export PATH := $(abspath $(BIN)):$(PATH)
 .PHONY: help install lab teach hub test test-fast test-browser site release grade feedback grades student-bundle release-answers quiz roster answers
 
 help: ## this list
-	@echo "Generative models: from autoencoders to StyleGAN (instructors: see README)"
+	@echo "Generative models: from autoencoders to StyleGAN (instructors: see docs/instructors.md)"
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  make \1\t\2/' | expand -t 22
 
 # The virtual environment is created once and reused; it is updated only when
@@ -46,7 +46,7 @@ teach: $(STAMP) ## the teacher's JupyterLab: whole course, Formgrader, exchange
 
 # The class's JupyterHub (hub/class_config.py): accounts (sign-up approved by the roster or the teacher),
 # a system account per person, nbgrader's exchange, limits, the idle culler. As root: it makes the accounts.
-# State (homes, exchange, database): COURSE_HUB_STATE, default hub/state. README: "A class on JupyterHub".
+# State (homes, exchange, database): COURSE_HUB_STATE, default hub/state. docs/hub.md.
 hub: $(DEV) ## the class's JupyterHub: accounts, a system user each, the exchange (as root: sudo make hub)
 	@command -v configurable-http-proxy >/dev/null || npm install -g --prefix $(abspath $(VENV)) configurable-http-proxy
 	$(BIN)/jupyterhub -f hub/class_config.py
@@ -82,7 +82,7 @@ site: $(SITE) ## the course website with every output: _build/site-<profile>/htm
 # The tests and the notebooks (quick profile) in one pytest run, a worker per core (--dist loadgroup): each
 # notebook whole on one worker, in order (its cells share a kernel: the scheduler in solutions/conftest.py),
 # the tests spread over the workers around them, the slow ones first (tests/conftest.py). One torch thread a
-# process: torch processes that each use every core slow each other down many times over (README); the
+# process: torch processes that each use every core slow each other down many times over (docs/gpu.md); the
 # tests that use two threads on purpose wait for a core asleep (OMP_WAIT_POLICY=PASSIVE), not spinning on it
 # (3 times faster on a busy 2-core machine).
 # pytest keeps its cache in .pytest_cache: `make test PYTEST_ARGS=--lf` reruns what failed last.
@@ -130,7 +130,7 @@ $(GRADING): $(STAMP)
 	$(BIN)/python -m pip install -e .[grading]
 	@touch $@
 
-grade: $(GRADING) ## autograde what was collected in submitted/: sandboxed, in parallel (README)
+grade: $(GRADING) ## autograde what was collected in submitted/: sandboxed, in parallel (docs/grading.md)
 	@command -v bwrap >/dev/null || { echo "make grade needs bubblewrap: apt-get install bubblewrap"; exit 1; }
 	@todo=""; for a in $(ASSIGNMENTS); do ls -d submitted/*/$$a >/dev/null 2>&1 && todo="$$todo $$a"; done; \
 	  if [ -z "$$todo" ]; then echo "nothing collected in submitted/"; exit 0; fi; \

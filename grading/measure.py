@@ -1,4 +1,4 @@
-"""Throughput of the sandboxed grader, for README's table: ``python -m grading.measure`` from the
+"""Throughput of the sandboxed grader, for docs/grading.md's table: ``python -m grading.measure`` from the
 repository root (quick profile, COURSE_DATA set; takes ~15 min on 2 cores). Seconds per
 notebook for one solved submission of each graded notebook, then 20 submissions (15 solved,
 5 blank) of 01 and 02 at 1 and 2 workers. Writes measure.json."""

@@ -12,7 +12,7 @@ with parts 1 and 2 replaced:
    terminal, with COURSE_HUB_TOKEN set to a token from the hub's Token page, creates their hub
    accounts; or COURSE_STUDENTS at start) sign up with a password of their choice and get in at
    once; anyone else waits until the teacher approves them at /hub/authorize. A university with an
-   LMS: LTI 1.3 instead (jupyterhub-ltiauthenticator; README: "A class on JupyterHub").
+   LMS: LTI 1.3 instead (jupyterhub-ltiauthenticator; docs/hub.md).
 2. Where the servers run: a process per user, as that user's own system account (created on first
    start, home COURSE_HUB_STATE/home/<name>, mode 0700: nobody else can list or read it), with a cap
    on each process's memory (COURSE_HUB_MEM_GIB, default 8) and on the user's processes and threads

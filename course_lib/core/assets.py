@@ -57,7 +57,7 @@ def pretrained(name: str, device=None, folder: Path | str | None = None):
     source = path(name, folder)
     if not source.is_file():
         raise FileNotFoundError(f"{source} is missing: run the script in scripts/ that makes {name} "
-                                f"(see README, 'Shipped checkpoints'), or reinstall the course.")
+                                f"(see docs/checkpoints.md), or reinstall the course.")
     ckpt = torch.load(source, map_location="cpu", weights_only=True)
     module, _, cls = ckpt["model"].rpartition(".")
     if not module.startswith("course_lib.models."):   # every network of the course lives in course_lib.models
