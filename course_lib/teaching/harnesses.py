@@ -108,10 +108,10 @@ def check_gan_rounds(gan_step, discriminator_loss, generator_loss, D, real, lr: 
     for r in range(1, rounds + 1):
         D0, p0 = copy.deepcopy(D), G.p.detach().clone()
         d_real, d_fake = D0(real), D0(p0.expand(len(real), 2))
-        d_loss = discriminator_loss(d_real, d_fake)
-        grads_D = torch.autograd.grad(d_loss, list(D0.parameters()))
+        want_d = discriminator_loss(d_real, d_fake)
+        grads_D = torch.autograd.grad(want_d, list(D0.parameters()))
         got = gan_step(G, D, real, opt_G, opt_D, z_dim)
-        check_close(got["d_loss"], d_loss, f"d_loss in round {r}", rtol=1e-4,
+        check_close(got["d_loss"], want_d, f"d_loss in round {r}", rtol=1e-4,
                     hint="D's loss on the real batch and the generated one, before D's update.")
         check_close(got["D(x)"], torch.sigmoid(d_real).mean(), f"D(x) in round {r}", rtol=1e-4,
                     hint="report probabilities: the sigmoid of D's logits on the real batch, averaged.")
@@ -122,9 +122,9 @@ def check_gan_rounds(gan_step, discriminator_loss, generator_loss, D, real, lr: 
                         hint="D's update is one step of opt_D on D's loss alone: opt_D.zero_grad() first "
                              "(old gradients pile up otherwise), then backward, then opt_D.step().")
         p_ = p0.clone().requires_grad_(True)
-        g_loss = generator_loss(D(p_.expand(len(real), 2)))
-        g_grad, = torch.autograd.grad(g_loss, p_)
-        check_close(got["g_loss"], g_loss, f"g_loss in round {r}", rtol=1e-4,
+        want_g = generator_loss(D(p_.expand(len(real), 2)))
+        g_grad, = torch.autograd.grad(want_g, p_)
+        check_close(got["g_loss"], want_g, f"g_loss in round {r}", rtol=1e-4,
                     hint="G's loss is the non-saturating loss of the *updated* D on the fakes.")
         check_close(G.p, p0 - lr * g_grad, f"G's point after round {r}", atol=1e-6,
                     hint="G's update is one step of opt_G on G's loss, through the updated D.")

@@ -1,5 +1,5 @@
 """The judge of 01's probes (course_lib/teaching/probes/nb01.py): the teacher's answers they are run on, and
-the comparisons, with the old hidden tests' messages."""
+the comparisons, with the hints a learner reads."""
 import torch
 
 from course_lib.teaching.probes import weights
@@ -97,7 +97,7 @@ def _judge01_ex2(got: dict, ref: dict) -> list[str]:
 
 
 def _judge01_ex3(got: dict, ref: dict) -> list[str]:
-    """The old test's reference step, built on the learner's own loss (a wrong loss already costs ex2's points):
+    """The reference step, built on the learner's own loss (a wrong loss already costs ex2's points):
     each step returns the loss before the update, and moves the weights by -lr x that loss's gradient."""
     hint = "zero the old gradients before backward(), and call optimizer.step() after it."
     with torch.random.fork_rng():   # tiny01 seeds torch: leave the grading process's generator as it was

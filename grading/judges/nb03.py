@@ -1,5 +1,5 @@
 """The judge of 03's probes (course_lib/teaching/probes/nb03.py): the teacher's answers they are run on, and
-the comparisons, with the old hidden tests' messages."""
+the comparisons, with the hints a learner reads."""
 import torch
 
 from course_lib.teaching.probes.nb03 import CENTER, FPRS, NB03, ex1_inputs, ex2_scores, ex3_inputs, ex4_start, vae03
@@ -13,7 +13,7 @@ def _judge03_ex1(got: dict, ref: dict) -> list[str]:
            for k in (1, 5)]
     mc = got["mc@300"]
     if isinstance(mc, torch.Tensor) and mc.shape == ref["exact"].shape:
-        # against a far longer Monte-Carlo -ELBO than the learner's 300 draws: within 1% (the old test's
+        # against a far longer Monte-Carlo -ELBO than the learner's 300 draws: within 1% (the hidden test's
         # tolerance), which is many times the standard error of a 300-draw mean (the judge checks that too)
         tolerance = torch.maximum(1e-2 * ref["exact"].abs(), 6 * ref["se300"])
         if not ((mc.double() - ref["exact"]).abs() <= tolerance).all():
