@@ -38,6 +38,13 @@ def test_docs_settings_md_is_current():
         f"docs/settings.md is out of date with course_lib/core/settings.py: run .venv/bin/{settings.COMMAND}")
 
 
+def test_the_readmes_table_is_the_modules():
+    text = (ROOT / "README.md").read_text()
+    block = text.split("<!-- settings: run -->\n", 1)[1].split("\n<!-- /settings -->", 1)[0]
+    assert block.splitlines() == settings.table("run"), (
+        "README.md's settings table is out of date with course_lib/core/settings.py: paste settings.table('run')")
+
+
 def test_every_course_variable_the_repository_names_is_declared():
     """A name assigned as a Python constant (grading's COURSE_FILE, the browser tests' COURSE_PARTS) is no
     variable; every other COURSE_* name is one, and the table declares it."""

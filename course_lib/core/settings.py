@@ -275,6 +275,20 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def table(group: str) -> list[str]:
+    """The markdown table of one group's variables (docs/settings.md; README.md shows the "run" group's)."""
+    out = ["| Variable | Default | Allowed | Meaning | Read by |", "|---|---|---|---|---|"]
+    for s in (s for s in TABLE if s.group == group):
+        default = f"`{s.default}`" if s.default else ("empty" if s.default == "" else f"unset: {s.unset}")
+        default += "".join(f"; {reader}: `{value}`" for reader, value in s.defaults.items())
+        readers = ", ".join(f"`{r}`" for r in s.readers)
+        if s.passed:
+            readers += "; passed on to " + " and ".join(
+                {"sandbox": "the grading sandbox", "servers": "the hub's servers"}[p] for p in s.passed)
+        out.append(f"| `{s.name}` | {_cell(default)} | {_cell(s.allowed)} | {_cell(s.doc)} | {_cell(readers)} |")
+    return out
+
+
 def markdown() -> str:
     """docs/settings.md: every variable, course.yml's keys, the hubs' shared settings."""
     out = ["# Settings", "",
@@ -282,16 +296,7 @@ def markdown() -> str:
            "it is current. Every reader gets its value from that module. An empty value counts as unset; a "
            "value outside what is allowed stops the reader with a sentence naming the variable.", ""]
     for group, title in GROUPS.items():
-        out += [f"## {title}", "", "| Variable | Default | Allowed | Meaning | Read by |", "|---|---|---|---|---|"]
-        for s in (s for s in TABLE if s.group == group):
-            default = f"`{s.default}`" if s.default else ("empty" if s.default == "" else f"unset: {s.unset}")
-            default += "".join(f"; {reader}: `{value}`" for reader, value in s.defaults.items())
-            readers = ", ".join(f"`{r}`" for r in s.readers)
-            if s.passed:
-                readers += "; passed on to " + " and ".join(
-                    {"sandbox": "the grading sandbox", "servers": "the hub's servers"}[p] for p in s.passed)
-            out.append(f"| `{s.name}` | {_cell(default)} | {_cell(s.allowed)} | {_cell(s.doc)} | {_cell(readers)} |")
-        out.append("")
+        out += [f"## {title}", "", *table(group), ""]
     out += ["## course.yml", "", "The class's state, one file the teacher edits (read by `course_yml()`).", "",
             "| Key | Meaning | Read by |", "|---|---|---|"]
     out += [f"| `{key}` | {_cell(doc)} | `{reader}` |" for key, (doc, reader) in COURSE_YML.items()]
