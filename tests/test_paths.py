@@ -1,6 +1,8 @@
 """Every repository path the documentation names exists: in README.md, CONTRIBUTING.md and docs/*.md (in
 backticks, in links, in code blocks and in prose), in the docstrings of course_lib/, grading/, hub/, website/
-and scripts/, and in pyproject.toml. And README.md stays a README: at most 15,000 bytes.
+and scripts/, in the notebooks' text (solutions/, markdown cells) and the quiz bank (quiz/*.yaml), and in
+pyproject.toml; and where a text says "`name` in `path.py`", that file defines the name. And README.md stays a
+README: at most 15,000 bytes.
 
 What counts as a path: a word that starts with one of the repository's top-level names followed by "/"
 (`course_lib/core/train.py`, `grading/judges/`, `.ci/run`, `./packaging/molsets`), or the name of a
@@ -109,7 +111,44 @@ def named_paths() -> tuple[list[tuple[str, int, str]], list[str]]:
                             and isinstance(first.value.value, str):
                         named += [(rel, line, word) for line, word in words(first.value.value, pattern, first.lineno)]
     named += [("pyproject.toml", line, word) for line, word in words((ROOT / "pyproject.toml").read_text(), pattern)]
+    for rel, first, text in course_texts():
+        named += [(rel, line, word) for line, word in words(text, pattern, first)]
     return sorted(set(named)), broken
+
+
+def course_texts():
+    """(where, first line, text) of each notebook markdown cell ("<notebook> cell <index>", lines counted in the
+    cell) and each quiz file."""
+    import nbformat
+    for path in sorted((ROOT / "solutions").glob("*/*.ipynb")):
+        for i, cell in enumerate(nbformat.read(path, as_version=4).cells):
+            if cell.cell_type == "markdown":
+                yield f"{path.relative_to(ROOT).as_posix()} cell {i}, line", 1, cell.source
+    for path in sorted((ROOT / "quiz").glob("*.yaml")):
+        yield path.relative_to(ROOT).as_posix(), 1, path.read_text()
+
+
+NAME_IN = re.compile(r"`(?:\w+\.)*(\w+)(?:\(\))?` in `((?:course_lib|grading|scripts|hub|website)/[\w/]+\.py)`")
+
+
+def test_a_name_said_to_be_in_a_file_is_defined_there():
+    """"`amortisation_gap` in `course_lib/metrics/likelihood.py`": the file defines (or imports) that name."""
+    texts = [(f.relative_to(ROOT).as_posix(), 1, f.read_text()) for f in markdown_files()] + list(course_texts())
+    wrong = []
+    for rel, line, text in texts:
+        for m in NAME_IN.finditer(text):
+            name, path = m.groups()
+            target = ROOT / path
+            if not target.exists():
+                continue   # the path test reports it
+            tree = ast.parse(target.read_text())
+            defined = {n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.ClassDef)}
+            defined |= {t.id for n in ast.walk(tree) if isinstance(n, ast.Assign) for t in n.targets
+                        if isinstance(t, ast.Name)}
+            defined |= {a.asname or a.name for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) for a in n.names}
+            if name not in defined:
+                wrong.append(f"{rel}:{line + text.count(chr(10), 0, m.start())}: `{name}` is not in {path}")
+    assert not wrong, "a name said to be in a file that does not define it:\n" + "\n".join(wrong)
 
 
 def test_every_path_the_docs_and_docstrings_name_exists():
