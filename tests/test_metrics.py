@@ -49,3 +49,17 @@ def test_bad_images_are_named():
         metrics.features(torch.rand(4, 1, 28, 28) * 2 - 1)
     with pytest.raises(ValueError, match="NaN"):
         metrics.features(torch.full((2, 1, 28, 28), float("nan")))
+
+
+def test_mutual_information_gap_tells_one_coordinate_per_factor_from_mixed_or_random_codes():
+    g = torch.Generator().manual_seed(0)
+    factors = torch.rand(5_000, 5, generator=g)
+    noise = torch.randn(5_000, 3, generator=g)
+    rotation, _ = torch.linalg.qr(torch.randn(5, 5, generator=g))
+    aligned = metrics.mutual_information_gap(torch.cat([factors, noise], 1), factors)
+    mixed = metrics.mutual_information_gap(torch.cat([factors @ rotation, noise], 1), factors)
+    random = metrics.mutual_information_gap(torch.randn(5_000, 8, generator=g), factors)
+    twice = metrics.mutual_information_gap(torch.cat([factors, factors], 1), factors)   # each factor held by two
+    assert aligned["mig"] > 0.9 and aligned["best"].tolist() == [0, 1, 2, 3, 4]
+    assert mixed["mig"] < 0.3 and random["mig"] < 0.02 and twice["mig"] < 0.01
+    assert aligned["mi"].shape == (5, 8) and (aligned["per_factor"] <= 1 + 1e-9).all()

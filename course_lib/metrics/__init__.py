@@ -7,6 +7,7 @@ from .codes import (
     laplacian_variance,
     linear_probe_accuracy,
     mean_pairwise_distance,
+    mutual_information_gap,
     n_parameters,
     nearest_neighbour_distance,
     novelty,
@@ -35,6 +36,7 @@ __all__ = ["CLASSIFIER", "amortisation_gap", "canonical", "class_histogram", "di
            "extent", "features", "fid", "fid_from_features", "fit_regressor", "fit_scores", "high_frequency_energy",
            "image_scores", "importance_weighted_nll", "interpolation_paths", "js_divergence", "laplacian_variance",
            "linear_probe_accuracy", "log_weights", "manifold_scores", "mean_pairwise_distance", "mode_coverage",
-           "molecule_properties", "molecule_scores", "n_parameters", "nearest_neighbour_distance", "novelty",
-           "optimal_discriminator_logit", "path_length", "path_straightness", "pca_reconstruction_mse", "r2",
-           "reconstruction_mse", "report", "silhouette", "silhouette_iou", "slerp", "spearman", "stripe_contrast"]
+           "molecule_properties", "molecule_scores", "mutual_information_gap", "n_parameters",
+           "nearest_neighbour_distance", "novelty", "optimal_discriminator_logit", "path_length",
+           "path_straightness", "pca_reconstruction_mse", "r2", "reconstruction_mse", "report", "silhouette",
+           "silhouette_iou", "slerp", "spearman", "stripe_contrast"]
