@@ -63,3 +63,5 @@ def test_mutual_information_gap_tells_one_coordinate_per_factor_from_mixed_or_ra
     assert aligned["mig"] > 0.9 and aligned["best"].tolist() == [0, 1, 2, 3, 4]
     assert mixed["mig"] < 0.3 and random["mig"] < 0.02 and twice["mig"] < 0.01
     assert aligned["mi"].shape == (5, 8) and (aligned["per_factor"] <= 1 + 1e-9).all()
+    assert (aligned["held"] > 0.9).all() and (twice["held"] > 0.9).all()     # held, in one coordinate or in two
+    assert (random["held"] < 0.05).all()                                      # lost
