@@ -1,7 +1,7 @@
 """Probes of 04 · GAN basics (the grader's comparisons: grading/judges/nb04.py)."""
 import torch
-from torch import nn
 
+from ..harnesses import PointGenerator
 from . import grad_of, probe
 
 NB04 = "04_gan_basics"
@@ -40,17 +40,6 @@ def _generator_loss(ns):
     return {"random": _number(loss(logits)), "losing": _number(got), "grad_losing": grad_of(losing)}
 
 
-class _Point(nn.Module):
-    """A generator that is one learnable point: G(z) = p whatever z, so the noise drawn does not matter."""
-
-    def __init__(self):
-        super().__init__()
-        self.p = nn.Parameter(torch.tensor([[0.5, -0.5]]))
-
-    def forward(self, z):
-        return self.p.expand(len(z), 2)
-
-
 @probe(NB04, "ex3_hidden")
 def _gan_step(ns):
     from course_lib.core import toy2d
@@ -59,7 +48,7 @@ def _gan_step(ns):
     step, out = ns["gan_step"], {}
     # three SGD rounds against a one-point generator: what each returns, D's weights and G's point after each
     torch.manual_seed(23)
-    D, G, real = gan.mlp(2, 1, 8, layers=2), _Point(), toy2d.grid(16, seed=4)
+    D, G, real = gan.mlp(2, 1, 8, layers=2), PointGenerator(), toy2d.grid(16, seed=4)
     opt_G, opt_D = torch.optim.SGD(G.parameters(), 0.05), torch.optim.SGD(D.parameters(), 0.05)
     calls = []
     G.p.register_hook(lambda g: calls.append(1))
