@@ -41,3 +41,12 @@ def generate(G, z):
         images = (G(z) + 1) / 2
     G.train(was_training)
     return images
+
+
+def gradient_penalty(critic, real, fake):
+    """WGAN-GP's penalty: the mean over the batch of (||grad critic(x_hat)|| - 1)^2 at
+    x_hat = eps * real + (1 - eps) * fake, one eps ~ U[0, 1] per sample."""
+    eps = torch.rand(len(real), *([1] * (real.dim() - 1)), device=real.device)   # one eps per sample
+    x_hat = (eps * real + (1 - eps) * fake).requires_grad_(True)
+    grad, = torch.autograd.grad(critic(x_hat).sum(), x_hat, create_graph=True)   # create_graph: it trains the critic
+    return ((grad.flatten(1).norm(dim=1) - 1) ** 2).mean()

@@ -3,6 +3,7 @@
    python -m grading release-answers [NN ...]   (students now get these assignments' answers)
    python -m grading quiz [--output PATH]   (rebuild solutions/09_quiz from quiz/*.yaml)
    python -m grading answers [--check]   (course_answers/ from the solution cells; --check: only say what is stale)
+   python -m grading record NN [NN ...] | --check   (full-profile runs: the printed numbers the text may quote)
    python -m grading roster FILE.csv [--hub API]   (students into the gradebook: id, first, last, email, lms_id;
                                                     and hub accounts, given COURSE_HUB_TOKEN)
    python -m grading calendar   (course.yml's due dates and extensions into the gradebook)
@@ -20,6 +21,8 @@ from pathlib import Path
 from course_lib.core import settings
 
 from .sandbox import GIB, Limits, bwrap_available
+
+ROOT_SOLUTIONS = Path(__file__).resolve().parents[1] / "solutions"
 
 
 def main(argv=None) -> int:
@@ -43,6 +46,9 @@ def main(argv=None) -> int:
     release.add_argument("assignments", nargs="*", help="e.g. 02 or 02_variational_autoencoders")
     answers = sub.add_parser("answers", help="write course_answers/ from the solution cells (the one source)")
     answers.add_argument("--check", action="store_true", help="write nothing; exit 1 if a module is stale")
+    record = sub.add_parser("record", help="run notebooks in the full profile and keep what they print (records/)")
+    record.add_argument("notebooks", nargs="*", help="e.g. 05_dcgan; with --check, default: every record")
+    record.add_argument("--check", action="store_true", help="run nothing; exit 1 if a record is stale")
     quiz = sub.add_parser("quiz", help="rebuild the classroom quiz's source notebook from quiz/*.yaml")
     quiz.add_argument("--output", help="where to write it (default: solutions/09_quiz/09_quiz.ipynb)")
     roster = sub.add_parser("roster", help="import students from a roster CSV (id, first, last, email, lms_id)")
@@ -74,6 +80,21 @@ def main(argv=None) -> int:
         except (OSError, ValueError) as error:
             print(f"{args.command}: {error}", file=sys.stderr)
             return 2
+        return 0
+    if args.command == "record":
+        from . import record as records
+        names = [n if (ROOT_SOLUTIONS / n).is_dir() else next((p.name for p in ROOT_SOLUTIONS.glob(f"{n}_*")), n)
+                 for n in args.notebooks]
+        if args.check:
+            problems = [p for n in names or sorted(p.stem for p in records.RECORDS.glob("*.json"))
+                        if (p := records.stale(n))]
+            print("\n".join(problems) or "every record is current", file=sys.stderr if problems else sys.stdout)
+            return 1 if problems else 0
+        for name in names:
+            if not records.solution_path(name).exists():
+                print(f"record: no notebook solutions/{name}/{name}.ipynb", file=sys.stderr)
+                return 2
+            print(f"wrote {records.write(name).relative_to(records.ROOT)}", flush=True)
         return 0
     if args.command == "answers":
         from .answers import write_all

@@ -383,6 +383,25 @@ VARIANTS = {
                     m.training = mode
                 return images
             '''),
+        Variant("eps on the fake side, view and F-free norm", "ex4_gradient_penalty", '''
+            def gradient_penalty(critic, real, fake):
+                t = torch.rand(real.shape[0], device=real.device).view(-1, *[1] * (real.ndim - 1))
+                x = fake + t * (real - fake)
+                x.requires_grad_()
+                g = torch.autograd.grad(outputs=critic(x), inputs=x, grad_outputs=torch.ones(len(x), 1),
+                                        create_graph=True, retain_graph=True)[0]
+                norms = torch.sqrt((g.reshape(len(g), -1) ** 2).sum(dim=1))
+                return torch.mean((norms - 1.0) ** 2)
+            '''),
+        Variant("uniform_ and torch.linalg.vector_norm", "ex4_gradient_penalty", '''
+            def gradient_penalty(critic, real, fake):
+                shape = [len(real)] + [1] * (real.dim() - 1)
+                alpha = torch.empty(shape).uniform_(0, 1)
+                interpolated = torch.lerp(fake, real, alpha).detach().requires_grad_(True)
+                scores = critic(interpolated)
+                grads = torch.autograd.grad(scores, interpolated, torch.ones_like(scores), create_graph=True)[0]
+                return (torch.linalg.vector_norm(grads.flatten(start_dim=1), dim=1) - 1).square().mean()
+            '''),
     ],
     "06_vae_vs_gan": [
         Variant("scipy sqrtm, numpy covariances", "ex1_frechet", '''

@@ -47,6 +47,24 @@ class Checkpoints:
         self.spent += time.process_time() - now
 
 
+class CPUCheckpoints:
+    """A ``fit`` callback (run every few updates) that stops training at a CPU-time budget: at each mark of ``marks``
+    (training CPU-seconds, its own time left out, ascending) it keeps the updates so far, the CPU-seconds and 1,000
+    samples of ``sample(n)``; after the last mark it stops the run. Models compared at equal CPU-seconds."""
+
+    def __init__(self, sample, marks):
+        self.sample, self.marks, self.rows, self.spent = sample, sorted(marks), [], 0.0
+        self.start = time.process_time()
+
+    def __call__(self, history):
+        now = time.process_time()
+        if len(self.rows) < len(self.marks) and now - self.start - self.spent >= self.marks[len(self.rows)]:
+            self.rows.append({"updates": len(next(iter(history.steps.values()))),
+                              "cpu_s": now - self.start - self.spent, "samples": self.sample(1_000)})
+        self.spent += time.process_time() - now
+        return len(self.rows) == len(self.marks)
+
+
 def train_vae(x, epochs: int, loss, seed: int = 0, device=None, desc: str = "VAE", checkpoints: int = 0):
     """Notebook 02's conv VAE and recipe (Bernoulli likelihood, beta = 1, batches of 64, Adam 2e-3
     falling linearly to 0), trained on ``loss(model, x)``: notebook 02's ``negative_elbo``.
@@ -81,6 +99,36 @@ def train_dcgan(x, epochs: int, step, seed: int = 0, device=None, desc: str = "D
     return G, {"cpu_s": time.process_time() - track.start - track.spent, "wall_s": history.seconds,
                "params": n_parameters(G, D), "sampler_params": n_parameters(G), "updates": epochs * len(loader),
                "checkpoints": track.rows}
+
+
+def train_gan_for(x, marks, kind: str, penalty=None, step=None, seed: int = 0, device=None, desc: str | None = None):
+    """A DCGAN (``kind="dcgan"``: ``train_dcgan``'s networks, initialisation and Adam, trained with ``step``, notebook
+    04's ``gan_step``) or a WGAN-GP (``kind="wgan-gp"``: the same generator, ``gan.wgan_critic``, the paper's Adam
+    1e-4 with betas (0, 0.9), lam = 10, five critic updates per generator update, ``penalty``: notebook 05's
+    ``gradient_penalty``), each on batches of 128 of ``x`` (real images as 2x - 1) until ``marks[-1]`` training
+    CPU-seconds. Returns the ``CPUCheckpoints`` rows: updates of G, CPU-seconds and 1,000 samples at each mark."""
+    torch.manual_seed(seed)
+    dev = device or "cpu"
+    G = gan.DCGenerator(Z_DIM).to(dev)
+    G.apply(gan.dcgan_init)
+    if kind == "dcgan":
+        D = gan.DCDiscriminator().to(dev)
+        D.apply(gan.dcgan_init)
+        opts, update = gan.dcgan_optimizers(G, D), step
+    elif kind == "wgan-gp":
+        D = gan.wgan_critic().to(dev)
+        opts = tuple(torch.optim.Adam(m.parameters(), 1e-4, betas=(0.0, 0.9)) for m in (G, D))
+        update = gan.WassersteinStep(penalty)
+    else:
+        raise ValueError(f"kind must be 'dcgan' or 'wgan-gp', not {kind!r}")
+    per_G = 1 if kind == "dcgan" else update.n_critic
+    track = CPUCheckpoints(lambda n: sample_dcgan(G, n, seed=99), marks)
+    loader = make_loader(x, batch_size=128, seed=seed)
+    fit(G, loader, lambda g, batch, _: update(g, D, 2 * batch[0] - 1, *opts, Z_DIM), epochs=10_000,
+        desc=desc or kind, callback=track, every=5)
+    for row in track.rows:
+        row["updates"] = -(-row["updates"] // per_G)   # fit counts calls: n_critic per generator update
+    return track.rows
 
 
 def vaegan_step(vae, D, batch, opt_vae, opt_D, adv_weight: float):

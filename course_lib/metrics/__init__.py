@@ -29,7 +29,7 @@ from .images import (
 from .latent import interpolation_paths, path_length, path_straightness, slerp
 from .likelihood import amortisation_gap, elbo_of, importance_weighted_nll, log_weights
 from .molecules import canonical, molecule_properties, molecule_scores
-from .toy2d import divergence_report, js_divergence, mode_coverage, optimal_discriminator_logit
+from .toy2d import divergence_report, js_divergence, mode_coverage, nearest_mode_shares, optimal_discriminator_logit
 from .wardrobe import extent, fit_scores, silhouette, silhouette_iou, stripe_contrast
 
 __all__ = ["CLASSIFIER", "amortisation_gap", "canonical", "class_histogram", "divergence_report", "elbo_of",
@@ -37,6 +37,6 @@ __all__ = ["CLASSIFIER", "amortisation_gap", "canonical", "class_histogram", "di
            "image_scores", "importance_weighted_nll", "interpolation_paths", "js_divergence", "laplacian_variance",
            "linear_probe_accuracy", "log_weights", "manifold_scores", "mean_pairwise_distance", "mode_coverage",
            "molecule_properties", "molecule_scores", "mutual_information_gap", "n_parameters",
-           "nearest_neighbour_distance", "novelty", "optimal_discriminator_logit", "path_length",
+           "nearest_mode_shares", "nearest_neighbour_distance", "novelty", "optimal_discriminator_logit", "path_length",
            "path_straightness", "pca_reconstruction_mse", "r2", "reconstruction_mse", "report", "silhouette",
            "silhouette_iou", "slerp", "spearman", "stripe_contrast"]

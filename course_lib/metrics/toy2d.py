@@ -52,3 +52,11 @@ def divergence_report(mean: torch.Tensor, cov: torch.Tensor, centres: torch.Tens
             "recall": float((mahalanobis(x_p) < 2).float().mean()),
             "KL(p||q)": float((log_p(x_p) - q.log_prob(x_p)).mean()),
             "KL(q||p)": float((q.log_prob(x_q) - log_p(x_q)).mean())}
+
+
+def nearest_mode_shares(samples: torch.Tensor, centres: torch.Tensor) -> torch.Tensor:
+    """The share of ``samples`` whose nearest centre is each of ``centres``, however far: 1/K each when the mass is
+    spread evenly over the K modes' directions, 0 for a mode no sample is near (what ``mode_coverage`` does not tell
+    apart: mass near a mode but outside its 3-std disc)."""
+    nearest = torch.cdist(samples.float(), centres.float()).argmin(dim=1)
+    return torch.bincount(nearest, minlength=len(centres)).float() / len(samples)

@@ -179,3 +179,59 @@ def toy_discriminator(kind: str = "plain", hidden: int = 128) -> nn.Module:
     raise ValueError(f"kind must be 'plain', 'mbstd' or 'pack2', not {kind!r}")
 
 
+
+
+# ---- the Wasserstein GAN with a gradient penalty (notebook 05, section 7)
+#
+#   W1(p, q) = sup over 1-Lipschitz f of  E_p f(x) - E_q f(x)      (Kantorovich-Rubinstein duality)
+#   critic     max_C  E_x C(x) - E_z C(G(z)) - lam * E_xhat (||grad C(xhat)|| - 1)^2     (Gulrajani et al. 2017)
+#   generator  min_G -E_z C(G(z))
+# The critic returns an unbounded score, not a logit: no sigmoid, no log. The penalty (the learner's
+# ``gradient_penalty``, notebook 05's exercise 4) keeps C's gradient norm near 1 between real and fake samples.
+
+
+def critic_loss(c_real, c_fake):
+    """The critic's loss E C(G(z)) - E C(x): minimising it maximises the critic's estimate of W1."""
+    return c_fake.mean() - c_real.mean()
+
+
+def wasserstein_generator_loss(c_fake):
+    """The generator's loss -E C(G(z)): raise the critic's score of the fakes."""
+    return -c_fake.mean()
+
+
+class WassersteinStep:
+    """WGAN-GP's update (Gulrajani et al. 2017, Algorithm 1) as a GAN step ``step(G, C, real, opt_G, opt_C, z_dim)``:
+    every call updates the critic ``C`` once, on this batch, with ``critic_loss + lam * penalty(C, real, fake)``;
+    the first call and every ``n_critic``-th after it then update ``G`` once (n calls: n / n_critic updates of G).
+    ``penalty``: notebook 05's ``gradient_penalty``. The paper's lam = 10 and n_critic = 5 are the defaults.
+    Returns the critic's estimate of W1 on this batch, E C(x) - E C(G(z)), the penalty and the generator's last
+    loss."""
+
+    def __init__(self, penalty, lam: float = 10.0, n_critic: int = 5):
+        self.penalty, self.lam, self.n_critic, self.calls, self.g_loss = penalty, lam, n_critic, 0, 0.0
+
+    def __call__(self, G, C, real, opt_G, opt_C, z_dim):
+        fake = G(torch.randn(len(real), z_dim, device=real.device))
+        opt_C.zero_grad()
+        c_real, c_fake = C(real), C(fake.detach())
+        gp = self.penalty(C, real, fake.detach())
+        (critic_loss(c_real, c_fake) + self.lam * gp).backward()
+        opt_C.step()
+        c_real, c_fake, gp = c_real.detach(), c_fake.detach(), gp.detach()
+        if self.calls % self.n_critic == 0:   # the first call, then every n_critic-th
+            opt_G.zero_grad()
+            g_loss = wasserstein_generator_loss(C(fake))
+            g_loss.backward()
+            opt_G.step()
+            self.g_loss = g_loss.item()
+        self.calls += 1
+        return {"W estimate": (c_real.mean() - c_fake.mean()).item(), "gp": gp.item(), "g_loss": self.g_loss}
+
+
+def wgan_critic(channels: int = 32) -> nn.Module:
+    """The DCGAN discriminator's layers without batch norm (the penalty is per sample; batch norm mixes the samples
+    of a batch, so Gulrajani et al. leave it out of the critic): 28x28 in (-1, 1) -> one unbounded score."""
+    c = channels
+    return nn.Sequential(nn.Conv2d(1, c, 4, 2, 1), nn.LeakyReLU(0.2), nn.Conv2d(c, 2 * c, 4, 2, 1), nn.LeakyReLU(0.2),
+                         nn.Flatten(), nn.Linear(2 * c * 7 * 7, 1))

@@ -65,8 +65,29 @@ def _judge05_ex3(got: dict, ref: dict) -> list[str]:
         close(got["one"], ref["one"], "generate(G, z) for a single code", atol=1e-5))
 
 
+def _judge05_ex4(got: dict, ref: dict) -> list[str]:
+    mix = "draw one eps ~ U[0, 1] per sample (torch.rand(len(real), 1, ...)) and take x_hat = eps * real + (1 - eps) * fake."
+    return first(
+        None if got["dim0"] else "return one number, a 0-dim tensor: the batch mean of the samples' penalties",
+        close(got["linear"], ref["linear"], "the penalty of a linear critic on 3-D points", atol=1e-4,
+              hint="(||gradient|| - 1)^2 for each sample, averaged over the batch."),
+        close(got["grey"], ref["grey"], "the penalty of a linear critic on one-channel images", atol=1e-4,
+              hint="the norm is over all of a sample's dimensions: grad.flatten(1).norm(dim=1)."),
+        close(got["colour"], ref["colour"], "the penalty of a linear critic on three-channel images", atol=1e-4,
+              hint="the norm is over all of a sample's dimensions, its channels too."),
+        *[close(got[f"between@{k}"], torch.tensor([3.0]), f"the penalty between two points (draw {k + 1} of 3)",
+                atol=0.25, rtol=0, hint=mix) for k in range(3)],
+        None if got["requires_grad"] else "the penalty must keep its graph, so that it trains the critic: "
+                                          "torch.autograd.grad(..., create_graph=True)",
+        None if got["critic_grad_none"] else "gradient_penalty changed the critic's .grad fields: take the gradient "
+                                             "with torch.autograd.grad(...), not .backward()",
+        close(got["d/ds"], torch.tensor([9.0]), "the penalty's gradient with respect to the critic's weights", atol=0.6,
+              rtol=0, hint="create_graph=True, so that the penalty's gradient reaches the critic's weights."))
+
+
 JUDGES.update({
     (NB05, "ex1_hidden"): (answers(NB05), _judge05_ex1, None),
     (NB05, "ex2_hidden"): (answers(NB05), _judge05_ex2, None),
     (NB05, "ex3_hidden"): (answers(NB05), _judge05_ex3, None),
+    (NB05, "ex4_hidden"): (answers(NB05), _judge05_ex4, None),
 })
