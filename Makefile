@@ -13,7 +13,7 @@ GRADE_PROFILE ?= quick
 
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: help install lab teach hub test test-fast test-browser site release grade feedback grades student-bundle release-answers quiz roster answers
+.PHONY: help install lab teach hub test test-fast test-browser site release grade feedback grades student-bundle release-answers quiz roster answers record
 
 help: ## this list
 	@echo "Generative models: from autoencoders to StyleGAN (instructors: see docs/instructors.md)"
@@ -111,6 +111,11 @@ quiz: $(STAMP) ## rebuild the classroom quiz from quiz/*.yaml, then make release
 # course_answers/ is generated from the solution cells: edit an answer in its notebook, then make answers.
 answers: $(STAMP) ## write the teacher's course_answers/ from the solution cells of solutions/
 	$(BIN)/python -m grading answers
+
+# The printed outputs of a full-profile run of each notebook, which its text's numbers are checked against.
+record: $(STAMP) ## run NB=05_dcgan (or several) in the full profile and rewrite its records/ entry
+	@test -n "$(NB)" || { echo "which notebook? make record NB=05_dcgan"; exit 2; }
+	$(BIN)/python -m grading record $(NB)
 
 # notebooks/ is generated from solutions/: never edit it by hand.
 release: $(STAMP) answers ## generate notebooks/ (the student release) and course_answers/ from solutions/

@@ -25,17 +25,25 @@ NUMBER = re.compile(r"(?<![\w.$\\/])(\d+(?:,\d{3})*\.\d+(?:e-?\d+)?%?|\d+(?:\.\d
 MATH = re.compile(r"\$\$.*?\$\$|\$[^$\n]*\$", re.S)
 CODE_SPAN = re.compile(r"`[^`\n]*`")
 LINK = re.compile(r"\]\([^)]*\)|https?://\S+")
+REFERENCE = re.compile(r"\b(theorems?|propositions?|lemmas?|sections?|tables?|figures?|eqs?\.?|equations?|algorithm|"
+                       r"python|torch|version)\s+\d[\d.]*(\s*(,|and|–|-)\s*\d[\d.]*)*", re.I)
 
 
 def solution_path(notebook: str) -> Path:
     return ROOT / "solutions" / notebook / f"{notebook}.ipynb"
 
 
+def _is_test(cell) -> bool:
+    meta = cell.metadata.get("nbgrader", {})
+    return bool(meta.get("grade")) and not meta.get("solution")
+
+
 def code_hash(notebook: str) -> str:
-    """The hash of a solution notebook's code cells, in order (outputs, markdown and metadata left out)."""
+    """The hash of a solution notebook's code cells, in order: outputs, markdown, metadata and the autograded test
+    cells left out (they print verdicts, not the numbers a text quotes; a test can change without a new run)."""
     import nbformat
     nb = nbformat.read(solution_path(notebook), as_version=4)
-    code = "\n# ---- cell ----\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    code = "\n# ---- cell ----\n".join(c.source for c in nb.cells if c.cell_type == "code" and not _is_test(c))
     return hashlib.sha256(code.encode()).hexdigest()
 
 
@@ -75,8 +83,8 @@ def _printed(cell) -> str:
 def run(notebook: str, timeout: int = 1800) -> dict:
     """Execute a solution notebook in the full profile (its own folder, COURSE_DATA as set) and return its record."""
     import nbformat
-    from nbclient import NotebookClient
     import torch
+    from nbclient import NotebookClient
 
     path = solution_path(notebook)
     nb = nbformat.read(path, as_version=4)
@@ -109,8 +117,9 @@ def write(notebook: str) -> Path:
 # ---- the numbers a text quotes
 
 def prose(markdown: str) -> str:
-    """A markdown text without its mathematics, code spans and links: the words a reader takes as claims."""
-    return LINK.sub("]", CODE_SPAN.sub(" ", MATH.sub(" ", markdown)))
+    """A markdown text without its mathematics, code spans, links and references (Theorem 2.6, Python 3.11): the
+    words a reader takes as claims."""
+    return REFERENCE.sub(" ", LINK.sub("]", CODE_SPAN.sub(" ", MATH.sub(" ", markdown))))
 
 
 def quoted_numbers(markdown: str) -> list[str]:
@@ -135,6 +144,8 @@ def printed_numbers(text: str) -> set[str]:
         elif "." in bare:
             decimals = len(bare.split(".")[1])
             found |= {f"{float(bare):.{d}f}" for d in range(1, decimals)}
+            if token.endswith("%"):   # 61.9% quoted as 62%
+                found |= {f"{float(bare):.{d}f}%" for d in range(decimals)}
     return found
 
 

@@ -253,6 +253,8 @@ MUTANTS = {
         Mutant("penalties summed over the batch", "ex4_gradient_penalty", "- 1) ** 2).mean()", "- 1) ** 2).sum()", ["ex4_visible", "ex4_hidden"]),
         Mutant("one eps for the whole batch", "ex4_gradient_penalty", "torch.rand(len(real), *([1] * (real.dim() - 1)), device=real.device)",
                "torch.rand(1, device=real.device)", ["ex4_visible", "ex4_hidden"]),
+        Mutant("one eps per coordinate", "ex4_gradient_penalty",
+               "torch.rand(len(real), *([1] * (real.dim() - 1)), device=real.device)", "torch.rand_like(real)", ["ex4_visible", "ex4_hidden"]),
         Mutant("eps from a normal", "ex4_gradient_penalty", "eps = torch.rand(", "eps = torch.randn(", ["ex4_visible", "ex4_hidden"]),
         Mutant("penalty at the real samples only", "ex4_gradient_penalty", "(eps * real + (1 - eps) * fake)", "(real + 0 * eps)", ["ex4_visible", "ex4_hidden"]),
         Mutant("penalty at the fakes only", "ex4_gradient_penalty", "(eps * real + (1 - eps) * fake)", "(fake + 0 * eps)", ["ex4_visible", "ex4_hidden"]),

@@ -68,3 +68,16 @@ def test_the_noise_generator_shows_the_z_it_was_given():
     z = torch.randn(4, 2)
     torch.testing.assert_close(G(z), z)
     assert G.seen[0] is not z and torch.equal(G.seen[0], z)
+
+
+def test_the_critics_of_known_penalty_give_the_answers_penalties():
+    from course_answers import a05_dcgan as a05
+    torch.manual_seed(0)
+    assert abs(a05.gradient_penalty(H.LinearCritic([1.8, 2.4]), torch.randn(6, 2), torch.randn(6, 2)).item() - 4) < 1e-5
+    critic = H.HalfSquareCritic()
+    far, near = torch.tensor([[3.0, 0.0]]).expand(4_000, 2), torch.tensor([[1.0, 0.0]]).expand(4_000, 2)
+    assert abs(a05.gradient_penalty(critic, far, near).item() - 4 / 3) < 0.1
+    flat = a05.gradient_penalty(H.across_diagonal, torch.full((100, 2), 2.0), torch.zeros(100, 2))
+    assert abs(flat.item() - 1) < 1e-6
+    per_coordinate = H.across_diagonal(torch.rand(100, 2)).sum()   # off the diagonal the critic is not flat
+    assert per_coordinate.item() > 0

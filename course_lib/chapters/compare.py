@@ -124,8 +124,8 @@ def train_gan_for(x, marks, kind: str, penalty=None, step=None, seed: int = 0, d
     per_G = 1 if kind == "dcgan" else update.n_critic
     track = CPUCheckpoints(lambda n: sample_dcgan(G, n, seed=99), marks)
     loader = make_loader(x, batch_size=128, seed=seed)
-    fit(G, loader, lambda g, batch, _: update(g, D, 2 * batch[0] - 1, *opts, Z_DIM), epochs=10_000,
-        desc=desc or kind, callback=track, every=5)
+    fit(G, loader, lambda g, batch, _: update(g, D, 2 * batch[0] - 1, *opts, Z_DIM), epochs=10_000,   # until the budget
+        desc=f"{desc or kind} (stops at {marks[-1]} CPU-s; the bar's total is a bound)", callback=track, every=5)
     for row in track.rows:
         row["updates"] = -(-row["updates"] // per_G)   # fit counts calls: n_critic per generator update
     return track.rows

@@ -220,8 +220,8 @@ class WassersteinStep:
         opt_C.step()
         c_real, c_fake, gp = c_real.detach(), c_fake.detach(), gp.detach()
         if self.calls % self.n_critic == 0:   # the first call, then every n_critic-th
-            opt_G.zero_grad()
-            g_loss = wasserstein_generator_loss(C(fake))
+            opt_G.zero_grad()   # fresh noise for the generator's step (Algorithm 1, line 11)
+            g_loss = wasserstein_generator_loss(C(G(torch.randn(len(real), z_dim, device=real.device))))
             g_loss.backward()
             opt_G.step()
             self.g_loss = g_loss.item()

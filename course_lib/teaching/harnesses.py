@@ -150,3 +150,32 @@ def check_score_draws(anomaly_score, kl_divergence, vae, image, k: int = 8, copi
                 "the sum of the scores: per image, the mean of its k values of -log p(x|z_j), plus the KL", rtol=1e-5,
                 hint="average the k reconstruction terms themselves: not the log of a mean likelihood, nor the "
                      "likelihood of averaged logits.")
+
+
+# ---- 05 · critics whose gradient penalty is known exactly --------------------------------------------------
+
+class LinearCritic(nn.Module):
+    """f(x) = w . x over a sample's dimensions: its gradient is w everywhere, so the penalty is (|w| - 1)^2 for any eps."""
+
+    def __init__(self, w):
+        super().__init__()
+        self.w = nn.Parameter(torch.as_tensor(w, dtype=torch.float32))
+
+    def forward(self, x):
+        return (x * self.w).flatten(1).sum(1, keepdim=True)
+
+
+class HalfSquareCritic(nn.Module):
+    """f(x) = s |x|^2 / 2: its gradient is s x, so the penalty depends on where x_hat falls between real and fake."""
+
+    def __init__(self):
+        super().__init__()
+        self.s = nn.Parameter(torch.ones(()))
+
+    def forward(self, x):
+        return self.s * x.pow(2).flatten(1).sum(1, keepdim=True) / 2
+
+
+def across_diagonal(x):
+    """f(x) = (x1 - x2)^2 / 2 on 2-D points: zero gradient on the diagonal x1 = x2, and only there."""
+    return (x[:, 0] - x[:, 1]).pow(2)[:, None] / 2

@@ -75,6 +75,9 @@ def _judge05_ex4(got: dict, ref: dict) -> list[str]:
               hint="the norm is over all of a sample's dimensions: grad.flatten(1).norm(dim=1)."),
         close(got["colour"], ref["colour"], "the penalty of a linear critic on three-channel images", atol=1e-4,
               hint="the norm is over all of a sample's dimensions, its channels too."),
+        close(got["diagonal"], torch.tensor([1.0]), "the penalty of a critic that is flat where eps is shared", atol=1e-4,
+              hint="one eps per sample, shared by all of its coordinates: torch.rand(len(real), 1, ...), not "
+                   "torch.rand_like(real)."),
         *[close(got[f"between@{k}"], torch.tensor([3.0]), f"the penalty between two points (draw {k + 1} of 3)",
                 atol=0.25, rtol=0, hint=mix) for k in range(3)],
         None if got["requires_grad"] else "the penalty must keep its graph, so that it trains the critic: "

@@ -2,6 +2,7 @@
 import torch
 from torch import nn
 
+from ..harnesses import HalfSquareCritic, LinearCritic
 from . import probe
 
 NB05 = "05_dcgan"
@@ -97,28 +98,6 @@ def _dcgan_step_and_generate(ns):
     return out
 
 
-class _Linear(nn.Module):
-    """f(x) = w . x over a sample's dimensions: its gradient is w everywhere, whatever eps the penalty draws."""
-
-    def __init__(self, w):
-        super().__init__()
-        self.w = nn.Parameter(w)
-
-    def forward(self, x):
-        return (x * self.w).flatten(1).sum(1, keepdim=True)
-
-
-class _HalfSquare(nn.Module):
-    """f(x) = s |x|^2 / 2: gradient s x, so the penalty depends on where x_hat falls between real and fake."""
-
-    def __init__(self):
-        super().__init__()
-        self.s = nn.Parameter(torch.ones(()))
-
-    def forward(self, x):
-        return self.s * x.pow(2).flatten(1).sum(1, keepdim=True) / 2
-
-
 def _unit(shape, seed: int, norm: float) -> torch.Tensor:
     w = fixed_input(shape, seed)
     return norm * w / w.norm()
@@ -127,14 +106,14 @@ def _unit(shape, seed: int, norm: float) -> torch.Tensor:
 @probe(NB05, "ex4_hidden")
 def _gradient_penalty(ns):
     penalty, out = ns["gradient_penalty"], {}
-    got = penalty(_Linear(_unit((3,), 50, 2.5)), fixed_input((7, 3), 51), fixed_input((7, 3), 52))
+    got = penalty(LinearCritic(_unit((3,), 50, 2.5)), fixed_input((7, 3), 51), fixed_input((7, 3), 52))
     out["dim0"] = isinstance(got, torch.Tensor) and got.dim() == 0
     out["linear"] = got.detach().clone().reshape(-1)[:1] if isinstance(got, torch.Tensor) else None
     for name, shape, norm in [("grey", (1, 12, 12), 1.5), ("colour", (3, 8, 8), 0.2)]:
-        value = penalty(_Linear(_unit(shape, 53, norm)), fixed_input((6, *shape), 54), fixed_input((6, *shape), 55))
+        value = penalty(LinearCritic(_unit(shape, 53, norm)), fixed_input((6, *shape), 54), fixed_input((6, *shape), 55))
         out[name] = value.detach().clone().reshape(-1)[:1] if isinstance(value, torch.Tensor) else None
     # real (0, 4), fake (0, 1): gradient norm 1 + 3 eps, penalty 9 eps^2, mean 3; its derivative in s, mean 9
-    critic = _HalfSquare()
+    critic = HalfSquareCritic()
     real, fake = torch.tensor([[0.0, 4.0]]).expand(4_000, 2), torch.tensor([[0.0, 1.0]]).expand(4_000, 2)
     for k in range(3):
         torch.manual_seed(60 + k)
@@ -143,4 +122,8 @@ def _gradient_penalty(ns):
     out["requires_grad"] = bool(value.requires_grad)
     out["critic_grad_none"] = critic.s.grad is None
     out["d/ds"] = torch.autograd.grad(value, critic.s)[0].reshape(1) if value.requires_grad else None
+    # real (3, 3, 3), fake (-1, -1, -1): one eps per sample keeps x_hat on the diagonal, where this critic is flat
+    flat = penalty(lambda x: (x - x.mean(1, keepdim=True)).pow(2).sum(1, keepdim=True), torch.full((1_000, 3), 3.0),
+                   torch.full((1_000, 3), -1.0))
+    out["diagonal"] = flat.detach().clone().reshape(-1)[:1] if isinstance(flat, torch.Tensor) else None
     return out
