@@ -89,17 +89,10 @@ def run(notebook: str, timeout: int = 1800) -> dict:
     path = solution_path(notebook)
     nb = nbformat.read(path, as_version=4)
     digest = code_hash(notebook)
-    env_profile = os.environ.get("COURSE_PROFILE")
-    os.environ["COURSE_PROFILE"] = "full"
+    env = dict(os.environ, COURSE_PROFILE="full")   # the kernel's environment; this process's is left alone
     start = time.time()
-    try:
-        NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                       resources={"metadata": {"path": str(path.parent)}}).execute()
-    finally:
-        if env_profile is None:
-            os.environ.pop("COURSE_PROFILE", None)
-        else:
-            os.environ["COURSE_PROFILE"] = env_profile
+    NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                   resources={"metadata": {"path": str(path.parent)}}).execute(env=env)
     cells = [{"cell": i, "printed": _printed(c)} for i, c in enumerate(nb.cells) if c.cell_type == "code"]
     return {"notebook": notebook, "profile": "full", "code_sha256": digest, "wall_s": round(time.time() - start),
             "machine": f"{platform.machine()}, {os.cpu_count()} CPUs", "torch": torch.__version__,
