@@ -19,6 +19,8 @@ import re
 import time
 from pathlib import Path
 
+from .course import is_grade, is_solution
+
 ROOT = Path(__file__).resolve().parents[1]
 RECORDS = ROOT / "records"
 NUMBER = re.compile(r"(?<![\w.$\\/])(\d+(?:,\d{3})*\.\d+(?:e-?\d+)?%?|\d+(?:\.\d+)?%)(?![\w])")
@@ -33,17 +35,13 @@ def solution_path(notebook: str) -> Path:
     return ROOT / "solutions" / notebook / f"{notebook}.ipynb"
 
 
-def _is_test(cell) -> bool:
-    meta = cell.metadata.get("nbgrader", {})
-    return bool(meta.get("grade")) and not meta.get("solution")
-
-
 def code_hash(notebook: str) -> str:
     """The hash of a solution notebook's code cells, in order: outputs, markdown, metadata and the autograded test
     cells left out (they print verdicts, not the numbers a text quotes; a test can change without a new run)."""
     import nbformat
     nb = nbformat.read(solution_path(notebook), as_version=4)
-    code = "\n# ---- cell ----\n".join(c.source for c in nb.cells if c.cell_type == "code" and not _is_test(c))
+    code = "\n# ---- cell ----\n".join(c.source for c in nb.cells if c.cell_type == "code"
+                               and not (is_grade(c) and not is_solution(c)))
     return hashlib.sha256(code.encode()).hexdigest()
 
 

@@ -5,6 +5,7 @@ outside maths and code) that neither the record printed, nor a shipped checkpoin
 notebook's or the course library's) sets fails with its cell."""
 import json
 import re
+from functools import cache
 
 import nbformat
 import pytest
@@ -24,11 +25,12 @@ def code_of(notebook: str) -> str:
     return "\n".join(c.source for c in nb.cells if c.cell_type == "code")
 
 
-def printed_by(notebook: str) -> set[str]:
+@cache
+def printed_by(notebook: str) -> frozenset[str]:
     found = set()
     for cell in record.load(notebook)["cells"]:
         found |= record.printed_numbers(cell["printed"])
-    return found
+    return frozenset(found)
 
 
 def test_the_wasserstein_notebook_has_a_record():

@@ -42,12 +42,15 @@ class Checkpoints:
 
     def __call__(self, history):
         now = time.process_time()
-        self.rows.append({"updates": len(next(iter(history.steps.values()))),
-                          "cpu_s": now - self.start - self.spent, "samples": self.sample(1_000)})
+        self._keep(history, now)
         self.spent += time.process_time() - now
 
+    def _keep(self, history, now: float) -> None:
+        self.rows.append({"updates": len(next(iter(history.steps.values()))),
+                          "cpu_s": now - self.start - self.spent, "samples": self.sample(1_000)})
 
-class CPUCheckpoints:
+
+class CPUCheckpoints(Checkpoints):
     """A ``fit`` callback (run every few updates) that stops training at a CPU-time budget: at each mark of ``marks``
     (training CPU-seconds, its own time left out, ascending) it keeps the updates so far, the CPU-seconds and 1,000
     samples of ``sample(n)``; after the last mark it stops the run. Models compared at equal CPU-seconds."""
@@ -59,8 +62,7 @@ class CPUCheckpoints:
     def __call__(self, history):
         now = time.process_time()
         if len(self.rows) < len(self.marks) and now - self.start - self.spent >= self.marks[len(self.rows)]:
-            self.rows.append({"updates": len(next(iter(history.steps.values()))),
-                              "cpu_s": now - self.start - self.spent, "samples": self.sample(1_000)})
+            self._keep(history, now)
         self.spent += time.process_time() - now
         return len(self.rows) == len(self.marks)
 
