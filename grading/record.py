@@ -21,6 +21,8 @@ from pathlib import Path
 
 from .course import is_grade, is_solution
 
+PROBE_MARK = "[probe data for grading] "   # course_lib.teaching.probes.MARK (not imported: it pulls in torch)
+
 ROOT = Path(__file__).resolve().parents[1]
 RECORDS = ROOT / "records"
 NUMBER = re.compile(r"(?<![\w.$\\/])(\d+(?:,\d{3})*\.\d+(?:e-?\d+)?%?|\d+(?:\.\d+)?%)(?![\w])")
@@ -75,11 +77,13 @@ def _printed(cell) -> str:
         elif out.get("output_type") == "error":
             texts.append(f"ERROR {out.get('ename')}: {out.get('evalue')}")
     text = "".join(texts)
-    return "\n".join(line.rsplit("\r", 1)[-1] for line in text.split("\n"))   # progress bars: the last state
+    lines = (line.rsplit("\r", 1)[-1] for line in text.split("\n"))   # progress bars: the last state
+    return "\n".join(line for line in lines if not line.startswith(PROBE_MARK))   # a probe's data: for the judge
 
 
-def run(notebook: str, timeout: int = 1800) -> dict:
-    """Execute a solution notebook in the full profile (its own folder, COURSE_DATA as set) and return its record."""
+def run(notebook: str, timeout: int = 1800) -> tuple[dict, dict]:
+    """Execute a solution notebook in the full profile (its own folder, COURSE_DATA as set); return its record and
+    the executed notebook."""
     import nbformat
     import torch
     from nbclient import NotebookClient
@@ -92,16 +96,37 @@ def run(notebook: str, timeout: int = 1800) -> dict:
     NotebookClient(nb, timeout=timeout, kernel_name="python3",
                    resources={"metadata": {"path": str(path.parent)}}).execute(env=env)
     cells = [{"cell": i, "printed": _printed(c)} for i, c in enumerate(nb.cells) if c.cell_type == "code"]
-    return {"notebook": notebook, "profile": "full", "code_sha256": digest, "wall_s": round(time.time() - start),
-            "machine": f"{platform.machine()}, {os.cpu_count()} CPUs", "torch": torch.__version__,
-            "recorded": time.strftime("%Y-%m-%d"), "cells": cells}
+    record = {"notebook": notebook, "profile": "full", "code_sha256": digest, "wall_s": round(time.time() - start),
+              "machine": f"{platform.machine()}, {os.cpu_count()} CPUs", "torch": torch.__version__,
+              "recorded": time.strftime("%Y-%m-%d"), "cells": cells}
+    return record, nb
+
+
+def executed_path(notebook: str) -> Path:
+    """Where the recorded run's whole notebook (figures too) is kept on this machine, for the website: a full-profile
+    `make site` shows it instead of running the notebook again. Not committed (_build/)."""
+    return ROOT / "_build" / "records" / f"{notebook}.ipynb"
+
+
+def executed(notebook: str):
+    """The recorded run's executed notebook, if this machine made it and it is the current record's run; else None."""
+    import nbformat
+    record, path = load(notebook), executed_path(notebook)
+    if record is None or stale(notebook) or not path.exists():
+        return None
+    nb = nbformat.read(path, as_version=4)
+    return nb if nb.metadata.get("course_record", {}).get("code_sha256") == record["code_sha256"] else None
 
 
 def write(notebook: str) -> Path:
-    record = run(notebook)
+    import nbformat
+    record, nb = run(notebook)
     RECORDS.mkdir(exist_ok=True)
     path = record_path(notebook)
     path.write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n")
+    nb.metadata["course_record"] = {k: v for k, v in record.items() if k != "cells"}
+    executed_path(notebook).parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, executed_path(notebook))
     return path
 
 

@@ -147,3 +147,10 @@ def test_every_number_the_quiz_and_readme_quote_was_printed_by_a_record():
     wrong = [f"{where}: {', '.join(missing)}" for where, text in course_texts()
              if (missing := record.unsupported(text, printed, ""))]
     assert not wrong, "numbers that no record printed:\n" + "\n".join(wrong)
+
+
+def test_a_probes_data_is_left_out_of_the_record():
+    from course_lib.teaching import probes
+    assert record.PROBE_MARK == probes.MARK
+    cell = {"outputs": [{"output_type": "stream", "text": f"loss 0.25\n{probes.MARK}UEsDBAAA1.5\ndone\n"}]}
+    assert record._printed(cell) == "loss 0.25\ndone\n"

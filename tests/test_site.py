@@ -5,6 +5,8 @@ is checked in a browser: tests/browser/test_site.py."""
 from __future__ import annotations
 
 import ast
+import copy
+import json
 import os
 import re
 import shutil
@@ -182,3 +184,42 @@ def test_a_failed_build_names_the_notebook_and_its_error(tmp_path, jobs):
 def test_failure_summary_without_a_notebook():
     assert site.failure_summary(["Running Sphinx", "", "Extension error: no theme"], 2) == \
         "website: Sphinx failed (exit 2): Extension error: no theme"
+
+
+def test_a_page_of_the_recorded_run_shows_its_outputs_and_does_not_run_again():
+    """`make record` keeps the executed notebook; a full-profile site shows that run: each cell the release shows as
+    it ran gets the run's outputs, a test cell whose hidden part the release left out gets none, nor does a blank
+    exercise, and no probe data line reaches a page."""
+    from course_lib.teaching.probes import MARK
+    name = "05_dcgan"
+    source, release = notebook(name), notebook(name, "notebooks")
+    ran = copy.deepcopy(source)
+    for i, cell in enumerate(ran.cells):
+        if cell.cell_type == "code":
+            cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=f"ran cell {i}\n"),
+                            nbformat.v4.new_output("stream", name="stdout", text=f"{MARK}abc\n")]
+    page = site.page_notebook(source, release, ran)
+    assert page["metadata"]["mystnb"] == {"execution_mode": "off"}
+    shown = {c["id"]: c for c in page["cells"] if c["cell_type"] == "code"}
+    same = hidden = 0
+    for i, (ref, out) in enumerate(zip(source.cells, release.cells)):
+        if out.cell_type != "code":
+            continue
+        texts = [o["text"] for o in shown[out.id]["outputs"]]
+        if ref.source == out.source:
+            assert texts == [f"ran cell {i}\n"], (i, texts)
+            same += 1
+        else:   # a blank exercise, or a test cell without its hidden part
+            assert texts == [], (i, texts)
+            hidden += 1
+    assert same > 5 and hidden > 2
+    assert MARK not in json.dumps(page)
+    with pytest.raises(SystemExit, match="make record"):
+        site.page_notebook(source, release, {**ran, "cells": ran.cells[1:]})
+
+
+def test_each_page_says_which_run_its_numbers_come_from():
+    shown = site.record_note("05_dcgan", REPO, shows_it=True)["source"]
+    own = site.record_note("05_dcgan", REPO, shows_it=False)["source"]
+    assert f"{REPO}/blob/main/records/05_dcgan.json" in shown and "full profile" in shown
+    assert "are that run's" in shown and "website's own run" in own

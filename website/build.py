@@ -46,13 +46,19 @@ def _tagged(cell: dict, tag: str) -> dict:
     return cell
 
 
-def page_notebook(source: dict, release: dict) -> dict:
-    """The release's cells, each exercise cell preceded by its reference, run but not shown."""
+def page_notebook(source: dict, release: dict, ran: dict | None = None) -> dict:
+    """The release's cells, each exercise cell preceded by its reference, run but not shown. With ``ran`` (the
+    recorded run of the solution notebook, executed: grading/record.py) the page is not run again: each cell the
+    release shows as the solution notebook has it gets that run's outputs, and the page is marked not to execute."""
     if len(source["cells"]) != len(release["cells"]):
         raise SystemExit("notebooks/ is out of date with solutions/: run `make release` first")
+    if ran is not None and [_text(c["source"]) for c in ran["cells"]] != [_text(c["source"]) for c in source["cells"]]:
+        raise SystemExit("the recorded run is not of solutions/' notebook: run `make record` again")
     cells = []
-    for ref, shown in zip(source["cells"], release["cells"]):
+    for i, (ref, shown) in enumerate(zip(source["cells"], release["cells"])):
         answer = ref["metadata"].get("nbgrader", {}).get("solution") and ref["cell_type"] == "code"
+        if ran is not None and shown["cell_type"] == "code":
+            shown = {**copy.deepcopy(shown), "outputs": recorded_outputs(ran["cells"][i], shown)}
         if answer:
             ref = {**_tagged(ref, "remove-cell"), "id": ref["id"] + "-ref"}
             cells += [ref, _tagged(shown, "skip-execution")]
@@ -63,7 +69,40 @@ def page_notebook(source: dict, release: dict) -> dict:
             cells.append(copy.deepcopy(shown))
     for cell in cells:
         cell["metadata"].pop("nbgrader", None)
-    return {**release, "cells": cells}
+    metadata = copy.deepcopy(release["metadata"])
+    if ran is not None:
+        metadata["mystnb"] = {"execution_mode": "off"}
+    return {**release, "metadata": metadata, "cells": cells}
+
+
+def _text(source) -> str:
+    return source if isinstance(source, str) else "".join(source)   # a notebook file's lines, or nbformat's string
+
+
+def recorded_outputs(ran_cell: dict, shown: dict) -> list:
+    """The recorded run's outputs for a cell the page shows, only where the page shows the very code that ran (a test
+    cell whose hidden part the release left out gets none) and never a probe's data line (it is for the grader)."""
+    from grading.record import PROBE_MARK
+    if _text(ran_cell["source"]) != _text(shown["source"]):
+        return []
+    return [o for o in ran_cell.get("outputs", []) if PROBE_MARK not in json.dumps(o)]
+
+
+def record_note(name: str, repo: str, shows_it: bool) -> dict | None:
+    """The page's last cell: which run the numbers of its text come from, and whether the outputs above are that run."""
+    from grading import record
+    rec = record.load(name)
+    if rec is None:
+        return None
+    link = f"[records/{name}.json]({repo}/blob/main/records/{name}.json)"
+    ran = (f"a run of the {rec['profile']} profile on {rec['recorded']} ({rec['machine']}, "
+           f"{rec['wall_s'] / 60:.0f} min), kept in {link}")
+    outputs = ("The outputs on this page are that run's." if shows_it else
+               f"The outputs on this page come from the website's own run in the {settings.get('COURSE_PROFILE')} "
+               "profile: where a model trains for a fixed CPU time, or the quick profile trains less, they differ "
+               "from the text's numbers.")
+    return {"cell_type": "markdown", "id": "recorded-run", "metadata": {},
+            "source": f"---\n\n*The numbers this page's text quotes were printed by {ran}. {outputs}*"}
 
 
 DOC_PAGES = ("instructors", "grading", "hub")   # docs/<page>.md, each a page of the website's Reference
@@ -98,10 +137,17 @@ def doc_pages(repo: str) -> dict[str, str]:
 def pages(out: Path) -> None:
     names, repo, bank = notebook_names(), repository(), quiz.load()
     generated = {}
+    from grading import record
+    full = settings.get("COURSE_PROFILE") == "full"
     for name in names:
         source = json.loads((ROOT / "solutions" / name / f"{name}.ipynb").read_text())
         release = json.loads((ROOT / "notebooks" / name / f"{name}.ipynb").read_text())
-        generated[f"{name}.ipynb"] = json.dumps(page_notebook(source, release), indent=1, ensure_ascii=False)
+        ran = record.executed(name) if full else None   # the recorded run, where this machine made it
+        page = page_notebook(source, release, ran)
+        note = record_note(name, repo, shows_it=ran is not None)
+        if note:
+            page["cells"].append(note)
+        generated[f"{name}.ipynb"] = json.dumps(page, indent=1, ensure_ascii=False)
     index = (HERE / "index.md").read_text()
     index = index.replace("{{course_map}}", course_map(names, repo)).replace("{{repository}}", repo)
     generated["index.md"] = index.replace("{{notebooks}}", "\n".join(names))
