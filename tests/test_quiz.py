@@ -204,19 +204,20 @@ QUIZ_ATTACKS = {
     # every file the kernel can read, searched for the key, which never enters the sandbox
     "reads_every_file": '''import os, re
 found = {}
-for top in [os.getcwd(), os.path.expanduser("~"), "/tmp", "/"]:
+TOPS = [os.getcwd(), os.path.expanduser("~"), "/tmp", "/"]
+for top in TOPS:
     for folder, dirs, files in os.walk(top):
         if folder.startswith(("/proc", "/sys", "/dev", "/usr")):
             dirs[:] = []
             continue
         for name in files:
             try:
-                with open(os.path.join(folder, name), errors="ignore") as f:
-                    text = f.read(2_000_000)
+                with open(os.path.join(folder, name), "rb") as f:   # bytes: text files, databases, anything
+                    data = f.read(2_000_000)
             except OSError:
                 continue
-            for q, letter in re.findall(r'answer_(mc\\d+) == \\\\?"(\\w)', text):
-                found[q] = letter
+            for q, letter in re.findall(rb'answer_(mc\\d+) == \\\\?"(\\w)', data):
+                found[q.decode()] = letter.decode()
 for q, letter in found.items():
     globals()["answer_" + q] = letter
 ''',
@@ -258,6 +259,12 @@ def test_the_quiz_key_never_enters_the_sandbox(tmp_path):
     got = {name: subs[name].tests_gave for name in subs}
     assert got["solution"] == n and got["blank"] == 0 and got["all_a"] == a_keys, got
     assert got["reads_every_file"] == 0, got
+    # the same search, outside the sandbox in the teacher's course folder, finds every key: it fails above for lack of
+    # a file to read, not for a fault of its own
+    search = QUIZ_ATTACKS["reads_every_file"].replace("TOPS = [", f"TOPS = [{str(course)!r}] or [", 1)
+    namespace = {}
+    exec(search, namespace)
+    assert {q: namespace["found"].get(q) for q in mc} == {q: mc[q]["answer"] for q in mc}, namespace["found"]
     assert got["forges_the_probe"] <= a_keys, got   # at most what "a" everywhere earns (two reports: none counts)
     assert got["clears_outputs"] == 0, got
     graded = (course / "autograded" / "solution" / "09_quiz" / "09_quiz.ipynb").read_text()
