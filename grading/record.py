@@ -111,11 +111,11 @@ def executed_path(notebook: str) -> Path:
 def executed(notebook: str):
     """The recorded run's executed notebook, if this machine made it and it is the current record's run; else None."""
     import nbformat
-    record, path = load(notebook), executed_path(notebook)
-    if record is None or stale(notebook) or not path.exists():
+    path = executed_path(notebook)
+    if stale(notebook) or not path.exists():   # stale: no record, or not of the current code
         return None
     nb = nbformat.read(path, as_version=4)
-    return nb if nb.metadata.get("course_record", {}).get("code_sha256") == record["code_sha256"] else None
+    return nb if nb.metadata.get("course_record", {}).get("code_sha256") == code_hash(notebook) else None
 
 
 def write(notebook: str) -> Path:

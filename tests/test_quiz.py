@@ -261,7 +261,9 @@ def test_the_quiz_key_never_enters_the_sandbox(tmp_path):
     assert got["reads_every_file"] == 0, got
     # the same search, outside the sandbox in the teacher's course folder, finds every key: it fails above for lack of
     # a file to read, not for a fault of its own
-    search = QUIZ_ATTACKS["reads_every_file"].replace("TOPS = [", f"TOPS = [{str(course)!r}] or [", 1)
+    search = QUIZ_ATTACKS["reads_every_file"].replace('TOPS = [os.getcwd(), os.path.expanduser("~"), "/tmp", "/"]',
+                                                      f"TOPS = [{str(course)!r}]")
+    assert search != QUIZ_ATTACKS["reads_every_file"]
     namespace = {}
     exec(search, namespace)
     assert {q: namespace["found"].get(q) for q in mc} == {q: mc[q]["answer"] for q in mc}, namespace["found"]

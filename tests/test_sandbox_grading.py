@@ -29,7 +29,7 @@ needs_bwrap = pytest.mark.skipif(not bwrap_available(), reason="bubblewrap (bwra
 A = "syn"
 # A cell gets 30 s: the setup cell imports torch, which took over 8 s (the old limit) on a loaded 2-core
 # machine and scored an honest student 0; the looping student costs those 30 s once.
-LIMITS = Limits(cell_timeout=15, notebook_timeout=120, memory_bytes=3 * GIB, output_bytes=100_000)
+LIMITS = Limits(cell_timeout=30, notebook_timeout=120, memory_bytes=3 * GIB, output_bytes=100_000)
 MARK = "sandbox-escape-marker-7f3a"   # a background process would show this in `ps`
 
 
